@@ -1,0 +1,28 @@
+"""The `nudgebot` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli.database import backup_command, db_app
+from bot.cli.people import objectives_app, people_app
+from bot.cli.plan import app as plan_app
+from bot.cli.run import run_command
+
+app = typer.Typer(
+    name="nudgebot",
+    help="nudgebot keeps an organisation's action plan moving: nudges, evidence, digests, look-ups.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("run")(run_command)
+app.add_typer(db_app, name="db")
+app.add_typer(plan_app, name="plan")
+app.add_typer(people_app, name="people")
+app.add_typer(objectives_app, name="objectives")
+app.command("backup")(backup_command)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,65 @@
+"""Shared pieces of the command line: settings, the core, errors that exit non-zero with one clear line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.settings import Settings, SettingsError, load_settings
+from bot.wiring import Core, build_core
+from storage.db import DatabaseUrlError
+from storage.migrate import upgrade
+from storage.yaml_nodes import InvalidFile
+
+T = TypeVar("T")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]nudgebot:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into a clear message on stderr and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            err_console.print(f"[red]error[/] {problem}", highlight=False, soft_wrap=True)
+        fail(f"{len(exc.problems)} problem(s) found; nothing was changed", 1)
+    except (SettingsError, DatabaseUrlError) as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"cannot reach the database or a file: {exc}", 1)
+
+
+def run_with_core(work: Callable[[Core], Awaitable[T]], *, migrate: bool = True) -> T:
+    """Build the core, bring the schema up to date, run `work`, and always dispose of the engine."""
+    settings = settings_or_exit()
+
+    async def go() -> T:
+        core = build_core(settings)
+        try:
+            if migrate:
+                await upgrade(core.engine)
+            return await work(core)
+        finally:
+            await core.close()
+
+    with user_errors():
+        return asyncio.run(go())

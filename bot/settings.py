@@ -1,0 +1,121 @@
+"""Settings from the environment and `.env` (every one is listed and explained in `.env.example`)."""
+
+from __future__ import annotations
+
+from datetime import time
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import DatabaseUrlError, normalise_url
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///nudgebot.db"
+
+
+class SettingsError(Exception):
+    """A setting nudgebot cannot start with; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Europe/London"
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=0, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+
+    smt_channel: str = "smt"
+    reci_channel: str = "reci"
+
+    # The nudge engine (jobs/). Times are local to each person's time zone.
+    nudge_time: time = time(9, 30)
+    quiet_hours_start: time = time(18, 0)
+    quiet_hours_end: time = time(8, 0)
+    reminder_after_working_days: int = Field(default=3, ge=1, le=30)
+    escalate_after_reminders: int = Field(default=2, ge=0, le=10)
+    # How late a scheduled job may still run after the bot was down (seconds).
+    misfire_grace_seconds: int = Field(default=6 * 3600, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            normalise_url(value)
+        except DatabaseUrlError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name like Europe/London") from None
+        return value
+
+    @field_validator(
+        "slack_bot_token", "slack_signing_secret", "slack_app_token", "teams_app_password", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _production_needs_verification(self) -> Settings:
+        # DESIGN §5: in production every Slack request is signature-checked and every Teams activity
+        # token-checked; refuse to start rather than run with either check off.
+        if self.environment == "production":
+            if self.slack_bot_token and not self.slack_signing_secret:
+                raise ValueError("SLACK_SIGNING_SECRET is required in production when Slack is configured")
+            if self.teams_app_id and not (self.teams_app_password and self.teams_tenant_id):
+                raise ValueError(
+                    "TEAMS_APP_PASSWORD and TEAMS_TENANT_ID are required in production with Teams"
+                )
+            if not (self.slack_configured or self.teams_configured):
+                raise ValueError(
+                    "production needs Slack or Teams credentials (the sandbox is for trying out)"
+                )
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.teams_app_id)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; a bad value raises `SettingsError` naming the setting in one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"setting {name}: {message}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,94 @@
+"""Routes neutral inputs (commands, button actions, form submissions, thread replies) to handlers.
+
+Each feature module has one `register(router)`; `build_router` lists them. Adapters call only the
+four `on_*` methods and `home`, so every chat surface behaves the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from handlers.context import Actor, Deps, Origin, Response
+from handlers.messages import Message, Text
+
+CommandHandler = Callable[[Deps, Actor, str], Awaitable[Response]]
+ActionHandler = Callable[[Deps, Actor, str, str, Origin], Awaitable[Response]]
+FormHandler = Callable[[Deps, Actor, Mapping[str, str], str], Awaitable[Response]]
+ReplyHandler = Callable[[Deps, Actor, str, Origin], Awaitable[Response | None]]
+HomeBuilder = Callable[[Deps, Actor], Awaitable[Message]]
+
+
+def _unknown(text: str) -> Response:
+    return Response(message=Message(fallback=text, parts=(Text(text),)))
+
+
+@dataclass
+class Router:
+    commands: dict[str, CommandHandler] = field(default_factory=dict)
+    # Keyed by action-id prefix up to the first dot ("nudge", "survey", …).
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+    forms: dict[str, FormHandler] = field(default_factory=dict)
+    reply_handlers: list[ReplyHandler] = field(default_factory=list)
+    home_builder: HomeBuilder | None = None
+
+    def command(self, name: str, handler: CommandHandler) -> None:
+        self.commands[name] = handler
+
+    def action(self, prefix: str, handler: ActionHandler) -> None:
+        self.actions[prefix] = handler
+
+    def form(self, form_id: str, handler: FormHandler) -> None:
+        self.forms[form_id] = handler
+
+    def reply(self, handler: ReplyHandler) -> None:
+        self.reply_handlers.append(handler)
+
+    def home(self, builder: HomeBuilder) -> None:
+        self.home_builder = builder
+
+    async def on_command(self, deps: Deps, actor: Actor, command: str, text: str) -> Response:
+        handler = self.commands.get(command.lstrip("/").lower())
+        if handler is None:
+            names = ", ".join(f"/{c}" for c in sorted(self.commands))
+            return _unknown(f"I don't know /{command.lstrip('/')}. Try {names}.")
+        return await handler(deps, actor, text.strip())
+
+    async def on_action(self, deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
+        handler = self.actions.get(action.split(".", 1)[0])
+        if handler is None:
+            return _unknown("That button no longer does anything. Try the command again.")
+        return await handler(deps, actor, action, value, origin)
+
+    async def on_form(
+        self, deps: Deps, actor: Actor, form_id: str, values: Mapping[str, str], state: str
+    ) -> Response:
+        handler = self.forms.get(form_id)
+        if handler is None:
+            return _unknown("That form has expired. Open it again.")
+        return await handler(deps, actor, values, state)
+
+    async def on_reply(self, deps: Deps, actor: Actor, text: str, origin: Origin) -> Response | None:
+        """A plain message in a thread of one of our messages; the first handler that claims it answers."""
+        for handler in self.reply_handlers:
+            response = await handler(deps, actor, text, origin)
+            if response is not None:
+                return response
+        return None
+
+    async def on_home(self, deps: Deps, actor: Actor) -> Message:
+        if self.home_builder is None:
+            return Message(fallback="nudgebot", parts=(Text("nudgebot"),))
+        return await self.home_builder(deps, actor)
+
+
+def build_router() -> Router:
+    """Every feature registers its commands, buttons and forms here."""
+    router = Router()
+    for register in FEATURES:
+        register(router)
+    return router
+
+
+# Each feature module's `register(router)`, one per line; a new feature is one more line.
+FEATURES: tuple[Callable[[Router], None], ...] = ()

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs: PostgreSQL (server for the storage tests).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+need=()
+command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi

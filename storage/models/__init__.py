@@ -1,0 +1,34 @@
+"""All of nudgebot's tables. Importing this package registers every model on ``Base.metadata``."""
+
+from storage.models.base import Base, UTCDateTime
+from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, Platform, Status
+from storage.models.people import Person, PersonRole, PlatformIdentity, Role, SmartObjective
+from storage.models.plan import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Plan
+from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
+
+__all__ = [
+    "Action",
+    "ActionOwner",
+    "ActionStep",
+    "AuditEntry",
+    "Base",
+    "Cadence",
+    "Evidence",
+    "Measure",
+    "MeasureKind",
+    "Objective",
+    "ObjectiveOutcome",
+    "Outcome",
+    "Person",
+    "PersonRole",
+    "Plan",
+    "Platform",
+    "PlatformIdentity",
+    "ProcessedDelivery",
+    "Role",
+    "SmartObjective",
+    "Snooze",
+    "Status",
+    "UTCDateTime",
+    "UpdateRequest",
+]

@@ -1,0 +1,74 @@
+"""The small closed vocabularies stored as text: statuses, cadences, measure kinds."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Progress of an action or a measure. Always shown in words as well as colour."""
+
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+    @property
+    def colour(self) -> str:
+        return _STATUS_COLOURS[self]
+
+
+_STATUS_LABELS = {
+    Status.NOT_STARTED: "Not started",
+    Status.ON_TRACK: "On track",
+    Status.AT_RISK: "At risk",
+    Status.OFF_TRACK: "Off track",
+    Status.DONE: "Done",
+}
+# Green / amber / red / blue as in the plan's own reporting; grey for not started.
+_STATUS_COLOURS = {
+    Status.NOT_STARTED: "#8a8a8a",
+    Status.ON_TRACK: "#2e7d32",
+    Status.AT_RISK: "#f9a825",
+    Status.OFF_TRACK: "#c62828",
+    Status.DONE: "#1565c0",
+}
+
+
+class Cadence(StrEnum):
+    """How often an update is asked for; periods follow the plan's own year."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    SIX_MONTHLY = "six-monthly"
+    ANNUAL = "annual"
+
+
+class MeasureKind(StrEnum):
+    """How a success measure is shown: evidence to collect, a count against a target, or an audit."""
+
+    EVIDENCE = "evidence"
+    COUNT = "count"
+    AUDIT = "audit"
+
+
+class ObjectiveOutcome(StrEnum):
+    """How a SMART objective ended."""
+
+    MET = "met"
+    GOOD_PROGRESS = "good_progress"
+    NOT_MET = "not_met"
+
+
+class Platform(StrEnum):
+    """Where a person can be reached, or where a piece of evidence came from."""
+
+    SLACK = "slack"
+    TEAMS = "teams"
+    SANDBOX = "sandbox"
+    CLI = "cli"

@@ -1,0 +1,113 @@
+"""What moves the plan: update requests (the outbox), evidence, snoozes, processed inbound events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base
+from storage.models.plan import Action
+
+
+class UpdateRequest(Base):
+    """One row per (recipient, what is asked, period): the outbox that makes every send exactly-once.
+
+    A row is written before anything is sent, claimed by one sender, then marked sent; a crash
+    leaves rows that the next run finishes, and the unique key stops a second run writing another.
+    """
+
+    __tablename__ = "update_requests"
+    __table_args__ = (UniqueConstraint("kind", "recipient", "subject", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # e.g. "nudge", "reminder", "escalation", "smt_digest", "reci_digest".
+    kind: Mapped[str] = mapped_column(String(40))
+    # "person:<id>" or "channel:<name>".
+    recipient: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # What is asked about: an action key, a measure id, or "" for a digest.
+    subject: Mapped[str] = mapped_column(String(80), default="")
+    # The reporting period in the plan's year: "2024-10", "2024-Q3", "2024-H2", "2024-W41".
+    period: Mapped[str] = mapped_column(String(20))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    # Where the message landed ({"platform", "channel", "id"}), so replies in its thread find it.
+    message_ref: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A short reason only (an error class or API error code); never a token or a message body.
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    action: Mapped[Action | None] = relationship()
+
+
+class Evidence(Base):
+    """An owner's update against an action: the record the six-monthly review reads."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # The author's name as it was, so evidence reads right after a person leaves.
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str | None] = mapped_column(String(20))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str] = mapped_column(String(20))
+    # A delivery's own id (Slack event id, action id + message ts, …): a redelivery writes nothing.
+    source_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    update_request_id: Mapped[int | None] = mapped_column(ForeignKey("update_requests.id"))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+    action: Mapped[Action] = relationship()
+
+
+class Snooze(Base):
+    """An owner asked not to be nudged about an action until a date."""
+
+    __tablename__ = "snoozes"
+    __table_args__ = (UniqueConstraint("person_id", "action_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    until: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class ProcessedDelivery(Base):
+    """Inbound deliveries already handled (a platform and its event id), so a retry changes nothing."""
+
+    __tablename__ = "processed_deliveries"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEntry(Base):
+    """Who changed what, when. Never the content of a survey answer."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    # "cli", "system", "person:<id>".
+    actor: Mapped[str] = mapped_column(String(80))
+    # e.g. "plan.import", "action.create", "action.archive", "person.update", "evidence.record".
+    event: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
