@@ -6,6 +6,7 @@ Tests assert on `calls`; rate limits and failures can be injected per method.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -82,7 +83,7 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method]
 
     def posted_texts(self, method: str = "chat.postMessage") -> list[str]:
-        """Every text Slack would show for `method`: the fallback and all block texts, as one string per call."""
+        """Every text Slack would show for `method` (fallback and blocks), one string per call."""
         return [_all_text(c.args) for c in self.calls_to(method)]
 
     # --- handlers ------------------------------------------------------------------------------------
@@ -97,10 +98,8 @@ class FakeSlack:
                 args.update(dict(parse_qsl(raw.decode())))
         for key in ("blocks", "view", "attachments", "files"):
             if isinstance(args.get(key), str):
-                try:
+                with contextlib.suppress(ValueError):
                     args[key] = json.loads(args[key])
-                except ValueError:
-                    pass
         return args
 
     async def _api(self, request: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-SIGNING_SECRET = "test-signing-secret"  # noqa: S105 - a test value, not a secret
+SIGNING_SECRET = "test-signing-secret"
 
 
 def signed_headers(
