@@ -1,10 +1,9 @@
 """The 2024/25 race equality plan YAML must carry every row of the published plan.
 
-The seed text (the published plan with its table columns flattened) lives outside the
-repository, in ``shared/seeds`` beside it; ``NUDGEBOT_SEED_DIR`` points elsewhere. A
-missing seed fails the test rather than skipping it, so coverage is never silently lost.
+The seed text (the published plan with its table columns flattened) is kept in the repository
+at ``plans/sources/`` as a copy of the published text; ``NUDGEBOT_SEED_DIR`` points elsewhere.
+A missing seed fails the test rather than skipping it, so coverage is never silently lost.
 """
-
 from __future__ import annotations
 
 import csv
@@ -39,7 +38,7 @@ EXPECTED_OBJECTIVE_KEYS = ["INF", "VOI", "SUP", "ORG"]
 
 def _seed_path() -> Path:
     override = os.environ.get(SEED_DIR_ENV)
-    seed_dir = Path(override) if override else REPO_ROOT.parent / "shared" / "seeds"
+    seed_dir = Path(override) if override else REPO_ROOT / "plans" / "sources"
     return seed_dir / SEED_NAME
 
 
@@ -86,7 +85,7 @@ def _actions(plan: dict[str, Any]) -> list[dict[str, Any]]:
 def _seed_lines() -> list[str]:
     seed = _seed_path()
     assert seed.is_file(), (
-        f"seed text not found at {seed}; it is expected in shared/seeds beside the repository, "
+        f"seed text not found at {seed}; it is expected in plans/sources/, "
         f"or set {SEED_DIR_ENV} to the folder holding {SEED_NAME}"
     )
     lines = seed.read_text(encoding="utf-8").splitlines()
