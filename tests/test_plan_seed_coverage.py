@@ -4,6 +4,7 @@ The seed text (the published plan with its table columns flattened) is kept in t
 at ``plans/sources/`` as a copy of the published text; ``NUDGEBOT_SEED_DIR`` points elsewhere.
 A missing seed fails the test rather than skipping it, so coverage is never silently lost.
 """
+
 from __future__ import annotations
 
 import csv
