@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -54,9 +54,11 @@ class Evidence(Base):
     """An owner's update against an action: the record the six-monthly review reads."""
 
     __tablename__ = "evidence"
+    # An action's latest update and its evidence count read this index alone, however much evidence there is.
+    __table_args__ = (Index("ix_evidence_action_id_created_at", "action_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"))
     measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id", ondelete="SET NULL"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     # The author's name as it was, so evidence reads right after a person leaves.

@@ -381,7 +381,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_ref", name=op.f("uq_evidence_source_ref")),
     )
     with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_evidence_action_id"), ["action_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_evidence_action_id_created_at"), ["action_id", "created_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_evidence_author_id"), ["author_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_evidence_created_at"), ["created_at"], unique=False)
 
@@ -393,7 +395,7 @@ def downgrade() -> None:
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_evidence_created_at"))
         batch_op.drop_index(batch_op.f("ix_evidence_author_id"))
-        batch_op.drop_index(batch_op.f("ix_evidence_action_id"))
+        batch_op.drop_index(batch_op.f("ix_evidence_action_id_created_at"))
 
     op.drop_table("evidence")
     with op.batch_alter_table("update_requests", schema=None) as batch_op:

@@ -1,0 +1,221 @@
+"""Recording what owners say: evidence rows, status changes, answered update requests, snoozes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Action, AuditEntry, Evidence, ProcessedDelivery, Snooze, Status, UpdateRequest
+
+
+async def add_evidence(
+    session: AsyncSession,
+    *,
+    action_id: int,
+    author_id: int | None,
+    author_name: str,
+    status: Status | None,
+    narrative: str,
+    links: Sequence[str],
+    channel: str,
+    source_ref: str | None,
+    update_request_id: int | None,
+    now: datetime,
+) -> Evidence | None:
+    """Add one evidence row and flush it; None when `source_ref` was recorded before.
+
+    Call this first in the transaction: a duplicate rolls the whole session back, so the caller
+    changes nothing else and answers as if it had just recorded it (a redelivery or a double click).
+    """
+    row = Evidence(
+        action_id=action_id,
+        author_id=author_id,
+        author_name=author_name,
+        status=status.value if status else None,
+        narrative=narrative,
+        links=list(links),
+        channel=channel,
+        source_ref=source_ref or None,
+        update_request_id=update_request_id,
+        created_at=now,
+    )
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        return None
+    return row
+
+
+def set_status(action: Action, status: Status, *, now: datetime) -> bool:
+    """Set an action's status; `status_changed_at` moves only when the status really changes."""
+    if action.status == status.value:
+        return False
+    action.status = status.value
+    action.status_changed_at = now
+    action.updated_at = now
+    return True
+
+
+async def claim_delivery(session: AsyncSession, *, platform: str, delivery_id: str, now: datetime) -> bool:
+    """Remember an inbound delivery; False when it was handled before (so the caller changes nothing)."""
+    if not delivery_id:
+        return True
+    session.add(ProcessedDelivery(platform=platform, delivery_id=delivery_id, received_at=now))
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+async def open_requests_for_action(
+    session: AsyncSession, *, person_id: int, action_id: int
+) -> list[UpdateRequest]:
+    """This person's unanswered update requests about one action, oldest first."""
+    return list(
+        (
+            await session.scalars(
+                select(UpdateRequest)
+                .where(
+                    UpdateRequest.person_id == person_id,
+                    UpdateRequest.action_id == action_id,
+                    UpdateRequest.answered_at.is_(None),
+                )
+                .order_by(UpdateRequest.id)
+            )
+        ).all()
+    )
+
+
+async def mark_answered(session: AsyncSession, *, request_ids: Collection[int], now: datetime) -> None:
+    if request_ids:
+        await session.execute(
+            update(UpdateRequest)
+            .where(UpdateRequest.id.in_(request_ids), UpdateRequest.answered_at.is_(None))
+            .values(answered_at=now)
+        )
+
+
+async def requests_for_message(session: AsyncSession, ref: dict[str, str]) -> list[UpdateRequest]:
+    """The update requests one sent message carried (its items, in the order they were listed)."""
+    rows = (
+        await session.scalars(
+            select(UpdateRequest)
+            .where(
+                UpdateRequest.message_ref["id"].as_string() == ref["id"],
+                UpdateRequest.message_ref["channel"].as_string() == ref["channel"],
+                UpdateRequest.action_id.is_not(None),
+            )
+            .options(selectinload(UpdateRequest.action))
+            .order_by(UpdateRequest.id)
+        )
+    ).all()
+    # The JSON path narrows it down; the platform is compared here, where both databases agree.
+    return [r for r in rows if (r.message_ref or {}).get("platform") == ref.get("platform")]
+
+
+async def due_from(session: AsyncSession, *, person_id: int) -> list[UpdateRequest]:
+    """Updates asked of this person, sent and not yet answered, with their actions."""
+    return list(
+        (
+            await session.scalars(
+                select(UpdateRequest)
+                .where(
+                    UpdateRequest.person_id == person_id,
+                    UpdateRequest.sent_at.is_not(None),
+                    UpdateRequest.answered_at.is_(None),
+                    UpdateRequest.action_id.is_not(None),
+                )
+                .options(selectinload(UpdateRequest.action))
+                .order_by(UpdateRequest.due_at, UpdateRequest.id)
+            )
+        ).all()
+    )
+
+
+async def evidence_for_requests(session: AsyncSession, request_ids: Collection[int]) -> dict[int, Evidence]:
+    """The latest evidence recorded in answer to each of these requests."""
+    if not request_ids:
+        return {}
+    rows = await session.scalars(
+        select(Evidence)
+        .where(Evidence.update_request_id.in_(request_ids))
+        .order_by(Evidence.created_at, Evidence.id)
+    )
+    return {e.update_request_id: e for e in rows.all() if e.update_request_id is not None}
+
+
+async def latest_by_action(session: AsyncSession, action_ids: Collection[int]) -> dict[int, Evidence]:
+    """Each action's latest evidence, in one query on the (action_id, created_at) index."""
+    if not action_ids:
+        return {}
+    latest = (
+        select(Evidence.action_id, func.max(Evidence.created_at).label("at"))
+        .where(Evidence.action_id.in_(action_ids))
+        .group_by(Evidence.action_id)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(Evidence)
+        .join(latest, (Evidence.action_id == latest.c.action_id) & (Evidence.created_at == latest.c.at))
+        .order_by(Evidence.id)
+    )
+    return {e.action_id: e for e in rows.all()}
+
+
+async def snooze(
+    session: AsyncSession, *, person_id: int, action_id: int, until: datetime, now: datetime
+) -> Snooze:
+    """Create or move this person's snooze on an action."""
+    row = await session.scalar(
+        select(Snooze).where(Snooze.person_id == person_id, Snooze.action_id == action_id)
+    )
+    if row is None:
+        row = Snooze(person_id=person_id, action_id=action_id, until=until, created_at=now)
+        session.add(row)
+    else:
+        row.until = until
+        row.created_at = now
+    await session.flush()
+    return row
+
+
+async def active_snoozes(
+    session: AsyncSession, *, person_id: int, action_ids: Collection[int], now: datetime
+) -> dict[int, datetime]:
+    if not action_ids:
+        return {}
+    rows = await session.execute(
+        select(Snooze.action_id, Snooze.until).where(
+            Snooze.person_id == person_id, Snooze.action_id.in_(action_ids), Snooze.until > now
+        )
+    )
+    return {action_id: until for action_id, until in rows.all()}
+
+
+NOT_MINE_EVENT = "action.not_mine"
+
+
+async def handed_back(
+    session: AsyncSession, *, person_id: int, action_keys: Collection[str], since: datetime
+) -> dict[str, datetime]:
+    """When this person said each of these actions is not theirs (audit entries since `since`)."""
+    if not action_keys:
+        return {}
+    rows = await session.execute(
+        select(AuditEntry.entity_key, AuditEntry.at).where(
+            AuditEntry.at >= since,
+            AuditEntry.event == NOT_MINE_EVENT,
+            AuditEntry.actor == f"person:{person_id}",
+            AuditEntry.entity_key.in_(action_keys),
+        )
+    )
+    return {key: at for key, at in rows.all()}
