@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from handlers import commitments, home, nudge_command, smart, update_form, updates
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.messages import Message, Text
 
@@ -91,4 +92,11 @@ def build_router() -> Router:
 
 
 # Each feature module's `register(router)`, one per line; a new feature is one more line.
-FEATURES: tuple[Callable[[Router], None], ...] = ()
+FEATURES: tuple[Callable[[Router], None], ...] = (
+    commitments.register,
+    nudge_command.register,
+    updates.register,
+    update_form.register,
+    smart.register,
+    home.register,
+)

@@ -1,0 +1,87 @@
+"""/nudge: my actions and what is due from me, an update, my SMART objective, a snooze."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from handlers.context import Actor, Deps, Response
+from handlers.markup import escape
+from handlers.messages import Heading, Message
+from handlers.my_view import my_parts
+from handlers.permissions import person_of
+from handlers.recording import MAX_SNOOZE_DAYS, snooze_action
+from handlers.smart import open_smart_form
+from handlers.update_form import open_update_form
+from handlers.wording import NOT_IN_PEOPLE_LIST, action_key, bullets, say
+from storage.plan_queries import current_plan
+
+HELP = bullets(
+    "What /nudge can do",
+    [
+        "/nudge mine — your actions, the updates due from you and your SMART objective",
+        "/nudge update KEY — record an update on one of your actions (for example /nudge update INF-1)",
+        "/nudge smart — write or change your SMART objective on race equality",
+        f"/nudge snooze KEY 7d — pause reminders about an action for a while (1 to {MAX_SNOOZE_DAYS} days; "
+        "7d, 2w or 14 all work)",
+        "/commitments — browse and search the whole plan",
+    ],
+)
+
+if TYPE_CHECKING:
+    from handlers.router import Router
+# "7d", "7 days", "2w", "14": how long to snooze.
+_DURATION = re.compile(r"^(\d{1,3})\s*(d|days?|w|wks?|weeks?)?$", re.IGNORECASE)
+
+
+def register(router: Router) -> None:
+    router.command("nudge", nudge)
+
+
+async def nudge(deps: Deps, actor: Actor, text: str) -> Response:
+    words = text.split()
+    sub = words[0].lower() if words else "help"
+    rest = " ".join(words[1:])
+    if sub == "help":
+        return say(HELP)
+    if sub not in ("mine", "update", "smart", "snooze"):
+        return say(f"I don't know “{escape(words[0])}”.\n{HELP}")
+    if not actor.known:
+        return say(NOT_IN_PEOPLE_LIST)
+    if sub == "mine":
+        return await _mine(deps, actor)
+    if sub == "smart":
+        return await open_smart_form(deps, actor)
+    if not rest:
+        return say(f"Which action? For example /nudge {sub} INF-1.")
+    if sub == "update":
+        return await open_update_form(deps, actor, rest)
+    return await _snooze(deps, actor, rest)
+
+
+async def _mine(deps: Deps, actor: Actor) -> Response:
+    async with deps.sessions() as session:
+        person = await person_of(session, actor)
+        if person is None:
+            return say(NOT_IN_PEOPLE_LIST)
+        plan = await current_plan(session)
+        parts = [Heading("Your race equality work"), *await my_parts(session, deps, person, plan)]
+    return Response(
+        message=Message(fallback="Your actions, updates due and SMART objective", parts=tuple(parts))
+    )
+
+
+async def _snooze(deps: Deps, actor: Actor, rest: str) -> Response:
+    """`KEY`, `KEY 7d`, `KEY 2w`, `KEY 14` (days); the key may be typed `INF 1` too."""
+    tokens = rest.split()
+    days = 7
+    duration = _DURATION.fullmatch(tokens[-1]) if len(tokens) > 1 else None
+    if duration is not None:
+        unit = (duration.group(2) or "d").lower()
+        days = int(duration.group(1)) * (7 if unit.startswith("w") else 1)
+        tokens = tokens[:-1]
+    key = action_key(" ".join(tokens))
+    if key is None:
+        return say(f"Please name an action and a time, for example /nudge snooze INF-1 7d.\n{HELP}")
+    _, answer = await snooze_action(deps, actor, key=key, days=days)
+    return say(answer)
