@@ -59,7 +59,12 @@ async def on_button(deps: Deps, actor: Actor, action: str, value: str, origin: O
 async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
     """Nothing → the plan; a key → that action; an objective key → its actions; other words → search."""
     page, objective, words = _options(text)
+    key = action_key(words) if words and not objective else None
     async with deps.sessions() as session:
+        # The hot path first: a key needs no plan row of its own (the query finds the current plan).
+        shown = await action_message(session, deps, key) if key else None
+        if shown is not None:
+            return Response(message=shown)
         plan = await current_plan(session)
         if plan is None:
             return say(
@@ -71,11 +76,7 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
             return listed or say(f"There is no strategic objective {escape(objective)}. {HOW_TO}")
         if not words:
             return await _overview(session, plan, page)
-        key = action_key(words)
         if key is not None:
-            shown = await action_message(session, deps, key)
-            if shown is not None:
-                return Response(message=shown)
             keys = await action_keys(session)
             if any(k.startswith(key.split("-")[0] + "-") for k in keys):
                 return _no_such_key(key, keys)
