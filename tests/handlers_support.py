@@ -93,7 +93,9 @@ def buttons_of(message: Message | None) -> list[Button]:
     return [b for p in message.parts if isinstance(p, Buttons) for b in p.buttons]
 
 
-def assert_within_limits(message: Message | None, *, max_parts: int = MAX_PARTS) -> None:
+def assert_within_limits(
+    message: Message | None, *, max_parts: int = MAX_PARTS, max_buttons: int = MAX_BUTTONS
+) -> None:
     assert message is not None
     assert 0 < len(message.parts) <= max_parts
     for part in message.parts:
@@ -102,7 +104,7 @@ def assert_within_limits(message: Message | None, *, max_parts: int = MAX_PARTS)
         if isinstance(part, Fields):
             assert len(part.items) <= MAX_FIELDS
         if isinstance(part, Buttons):
-            assert 0 < len(part.buttons) <= MAX_BUTTONS
+            assert 0 < len(part.buttons) <= max_buttons
 
 
 async def action_row(deps: Deps, key: str) -> Action:
