@@ -1,4 +1,4 @@
-"""One action in full, as /commitments KEY shows it: a handful of indexed queries, nothing unshown loaded."""
+"""One action in full, as /commitments KEY shows it (three indexed queries: see `storage.action_detail`)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from handlers.messages import (
     Text,
 )
 from handlers.wording import bullets, day, status_words, when
-from storage.lookups import ObjectiveStatus, action_detail, latest_and_count, owners_named, status_of
-from storage.models import Evidence, Measure, MeasureKind
+from storage.action_detail import MeasureLine, action_detail
+from storage.lookups import ObjectiveStatus, status_of
+from storage.models import Evidence, MeasureKind
 
 _CADENCE_WORDS = {
     "monthly": "every month",
@@ -35,17 +36,17 @@ _CADENCE_WORDS = {
 
 async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message | None:
     """The action `key` of the current plan in full, or None when there is no such live action."""
-    action = await action_detail(session, key=key)
-    if action is None:
+    detail = await action_detail(session, key=key)
+    if detail is None:
         return None
-    owners = await owners_named(session, action_id=action.id)
-    latest, count = await latest_and_count(session, action_id=action.id)
+    action, owners, count = detail.action, detail.owners, detail.evidence_count
+    objective = f"{escape(detail.objective_name)} ({detail.objective_key})"
     status = status_of(action.status)
     since = f" since {day(action.status_changed_at, deps.timezone)}" if action.status_changed_at else ""
     owner_names = ", ".join(escape(name or email) for email, name in owners) or "_no owner named yet_"
     fields = [
         Field("Status", f"**{status.label}**{since}"),
-        Field("Strategic objective", f"{escape(action.objective.name)} ({action.objective.key})"),
+        Field("Strategic objective", objective),
         Field("Owners", truncate(owner_names, 600)),
         Field("Team", escape(action.team) or "—"),
         Field("Updates asked", _CADENCE_WORDS.get(action.cadence, escape(action.cadence))),
@@ -58,13 +59,13 @@ async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message
         Text(escape(truncate(action.title, MAX_TEXT - 10))),
         Fields(tuple(fields[:MAX_FIELDS])),
     ]
-    if action.steps:
-        parts.append(Text(bullets("Steps", [escape(s.text) for s in action.steps])))
-    if action.outcomes:
-        parts.append(Text(bullets("Outcomes", [escape(o.text) for o in action.outcomes])))
-    if action.measures:
-        parts.append(Text(bullets("Success measures", [_measure(m) for m in action.measures])))
-    parts += [Divider(), Text(_latest(latest, deps))]
+    if detail.steps:
+        parts.append(Text(bullets("Steps", [escape(step) for step in detail.steps])))
+    if detail.outcomes:
+        parts.append(Text(bullets("Outcomes", [escape(outcome) for outcome in detail.outcomes])))
+    if detail.measures:
+        parts.append(Text(bullets("Success measures", [_measure(m) for m in detail.measures])))
+    parts += [Divider(), Text(_latest(detail.latest, deps))]
     parts.append(
         Context(
             f"{_pieces(count).capitalize()} recorded in total. Owners can add an update with "
@@ -75,9 +76,9 @@ async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message
         Buttons(
             (
                 Button(
-                    f"More in {truncate(action.objective.name, 40)}",
+                    f"More in {truncate(detail.objective_name, 40)}",
                     actions.COMMITMENTS_PAGE,
-                    f"objective={action.objective.key}",
+                    f"objective={detail.objective_key}",
                 ),
                 Button("Whole plan", actions.COMMITMENTS_PAGE, "page=1"),
             )
@@ -91,7 +92,7 @@ def _pieces(count: int) -> str:
     return "1 piece of evidence" if count == 1 else f"{count} pieces of evidence"
 
 
-def _measure(measure: Measure) -> str:
+def _measure(measure: MeasureLine) -> str:
     notes = []
     if measure.kind == MeasureKind.COUNT.value:
         notes.append("counted" + (f", target: {escape(measure.target)}" if measure.target else ""))

@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers import actions
 from handlers.context import Actor, Deps, Response
-from handlers.messages import MAX_FORM_TITLE, Choice, Form, LongText, Option, ShortText
+from handlers.messages import MAX_FORM_TITLE, Choice, Form, Input, LongText, Option, ShortText
 from handlers.my_view import SMART_LABELS
 from handlers.permissions import person_of
-from handlers.wording import NOT_IN_PEOPLE_LIST, action_key, say
+from handlers.wording import NOT_IN_PEOPLE_LIST, action_key, message, say
 from storage import audit
 from storage.lookups import action_keys, live_action, smart_objective
 from storage.models import SmartObjective
@@ -52,7 +52,7 @@ def register(router: Router) -> None:
 
 
 def smart_form(objective: SmartObjective | None, linked: str, keys: list[str]) -> Form:
-    inputs: list[Any] = [
+    inputs: list[Input] = [
         LongText(
             name,
             label,
@@ -64,7 +64,8 @@ def smart_form(objective: SmartObjective | None, linked: str, keys: list[str]) -
     ]
     if len(keys) < MAX_CHOICES:
         options = (Option(NO_ACTION, "None — it doesn't serve one action"), *(Option(k, k) for k in keys))
-        inputs.append(Choice("action", "Which action does it serve?", options, initial=linked or NO_ACTION))
+        initial = linked if linked in keys else NO_ACTION
+        inputs.append(Choice("action", "Which action does it serve?", options, initial=initial))
     else:
         inputs.append(
             ShortText(
@@ -127,7 +128,7 @@ async def on_smart_form(deps: Deps, actor: Actor, values: Mapping[str, str], sta
         plan = await current_plan(session)
         if person is None or plan is None:
             refusal = NOT_IN_PEOPLE_LIST if person is None else "No plan has been imported yet."
-            return Response(close_form=True, message=say(refusal).message)
+            return Response(close_form=True, message=message(refusal))
         errors, texts, linked = check(values, await action_keys(session))
         if errors:
             return Response(errors=errors)
@@ -149,7 +150,7 @@ async def on_smart_form(deps: Deps, actor: Actor, values: Mapping[str, str], sta
             if not changed:
                 still = " and still agreed" if row.agreed else ""
                 unchanged = f"Nothing had changed, so your objective is as it was{still}."
-                return Response(close_form=True, message=say(unchanged).message)
+                return Response(close_form=True, message=message(unchanged))
             was_agreed = row.agreed
             for name in changed:
                 setattr(row, name, wanted[name])
@@ -171,4 +172,4 @@ async def on_smart_form(deps: Deps, actor: Actor, values: Mapping[str, str], sta
         except IntegrityError:
             # The same form submitted twice at once: the first save stands.
             await session.rollback()
-    return Response(close_form=True, message=say(note, heading="Your SMART objective").message)
+    return Response(close_form=True, message=message(note, heading="Your SMART objective"))

@@ -14,7 +14,7 @@ from handlers.context import Actor, Deps, Response
 from handlers.markup import escape, truncate
 from handlers.messages import MAX_FORM_TITLE, Choice, Form, LongText, Option, UrlInput
 from handlers.recording import prepare, record_update, refresh_nudges
-from handlers.wording import STATUS_ORDER, action_key, say
+from handlers.wording import STATUS_ORDER, action_key, message, say
 from storage.lookups import status_of
 from storage.models import Action, Status
 
@@ -112,12 +112,10 @@ async def on_update_form(deps: Deps, actor: Actor, values: Mapping[str, str], st
         return Response(errors=errors)
     result = await record_update(deps, actor, key=state, status=status, narrative=narrative, links=links)
     if isinstance(result, str):
-        return Response(close_form=True, message=say(result).message)
+        return Response(close_form=True, message=message(result))
     await refresh_nudges(deps, result.message_refs)
     label = status.label if status else "Update"
     return Response(
         close_form=True,
-        message=say(
-            f"Thank you — your update on {result.action_key} is saved as evidence ({label})."
-        ).message,
+        message=message(f"Thank you — your update on {result.action_key} is saved as evidence ({label})."),
     )

@@ -59,7 +59,6 @@ def set_status(action: Action, status: Status, *, now: datetime) -> bool:
         return False
     action.status = status.value
     action.status_changed_at = now
-    action.updated_at = now
     return True
 
 

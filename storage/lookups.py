@@ -7,13 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import (
     Action,
     ActionOwner,
     ActionStep,
-    Evidence,
     Measure,
     Objective,
     Outcome,
@@ -24,30 +22,16 @@ from storage.models import (
 )
 
 
-def _current_plan_id() -> ScalarSelect[int]:
+def current_plan_id() -> ScalarSelect[int]:
     """The current plan (the one that started most recently) as a subquery, saving a round trip."""
     return select(Plan.id).order_by(Plan.starts.desc(), Plan.id.desc()).limit(1).scalar_subquery()
-
-
-async def action_detail(session: AsyncSession, *, key: str) -> Action | None:
-    """One live action of the current plan with its objective, steps, outcomes and measures (4 queries)."""
-    return await session.scalar(
-        select(Action)
-        .where(Action.plan_id == _current_plan_id(), Action.key == key, Action.archived_at.is_(None))
-        .options(
-            joinedload(Action.objective),
-            selectinload(Action.steps),
-            selectinload(Action.outcomes),
-            selectinload(Action.measures),
-        )
-    )
 
 
 async def live_action(session: AsyncSession, *, key: str) -> Action | None:
     """A live action of the current plan by key, without its children."""
     return await session.scalar(
         select(Action).where(
-            Action.plan_id == _current_plan_id(), Action.key == key, Action.archived_at.is_(None)
+            Action.plan_id == current_plan_id(), Action.key == key, Action.archived_at.is_(None)
         )
     )
 
@@ -75,29 +59,13 @@ async def owners_named(session: AsyncSession, *, action_id: int) -> list[tuple[s
     return [(email, name) for email, name in rows.all()]
 
 
-async def latest_and_count(session: AsyncSession, *, action_id: int) -> tuple[Evidence | None, int]:
-    """An action's latest evidence and how many pieces it has, in one query (no rows loaded but one)."""
-    count = select(func.count()).where(Evidence.action_id == action_id).scalar_subquery()
-    row = (
-        await session.execute(
-            select(Evidence, count)
-            .where(Evidence.action_id == action_id)
-            .order_by(Evidence.created_at.desc(), Evidence.id.desc())
-            .limit(1)
-        )
-    ).first()
-    if row is None:
-        return None, 0
-    return row[0], int(row[1])
-
-
 async def action_keys(session: AsyncSession) -> list[str]:
     """Every live action key of the current plan, in plan order."""
     return list(
         (
             await session.scalars(
                 select(Action.key)
-                .where(Action.plan_id == _current_plan_id(), Action.archived_at.is_(None))
+                .where(Action.plan_id == current_plan_id(), Action.archived_at.is_(None))
                 .order_by(Action.position, Action.id)
             )
         ).all()
@@ -209,7 +177,7 @@ async def actions_owned(session: AsyncSession, *, email: str) -> list[ActionLine
         .join(ActionOwner, ActionOwner.action_id == Action.id)
         .where(
             ActionOwner.email == email,
-            Action.plan_id == _current_plan_id(),
+            Action.plan_id == current_plan_id(),
             Action.archived_at.is_(None),
         )
         .order_by(Action.position, Action.id)

@@ -226,6 +226,6 @@ async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
         response = await router.on_command(deps, known, "commitments", "INF-1")
     assert "40 pieces of evidence" in text_of(response.message)
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
-    # action + objective (current plan as a subquery); steps, outcomes, measures; owners; latest evidence
-    # with its count.
-    assert len(selects) == 6, selects
+    # The action with its objective and evidence count; its steps, outcomes, measures and owners; the
+    # latest evidence row (see storage.action_detail).
+    assert len(selects) == 3, selects
