@@ -169,5 +169,6 @@ class Form:
 MAX_PARTS = 45
 MAX_TEXT = 2900
 MAX_FIELDS = 10
-MAX_BUTTONS = 5
+# A row of buttons: the nudge needs seven (four statuses, add update, snooze, not mine).
+MAX_BUTTONS = 7
 MAX_FORM_TITLE = 24
