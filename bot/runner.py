@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.logging_setup import configure_logging
 from bot.server import build_web_app
 from bot.settings import Settings
+from bot.teams.messenger import TeamsMessenger
 from bot.wiring import build_core
 from storage.migrate import upgrade
 
@@ -20,6 +21,8 @@ async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
     configure_logging(settings.log_level)
     core = build_core(settings)
     await upgrade(core.engine)
+    if settings.teams_configured and core.deps.messenger is None:
+        core = core.with_messenger(TeamsMessenger.from_settings(settings, core.deps))
     web_app = build_web_app(core)
     runner = web.AppRunner(web_app)
     await runner.setup()

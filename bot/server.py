@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.teams.app import mount_teams
 from bot.wiring import Core
 
 
@@ -15,4 +16,6 @@ def build_web_app(core: Core) -> web.Application:
     """Routes for whichever surfaces are configured. Adapters add their own routes here."""
     app = web.Application(client_max_size=1024 * 1024)
     app.router.add_get("/healthz", healthz)
+    if core.settings.teams_configured:
+        mount_teams(app, core)
     return app

@@ -8,6 +8,7 @@ from bot.cli.database import backup_command, db_app
 from bot.cli.people import objectives_app, people_app
 from bot.cli.plan import app as plan_app
 from bot.cli.run import run_command
+from bot.cli.teams import teams_app
 
 app = typer.Typer(
     name="nudgebot",
@@ -22,6 +23,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(people_app, name="people")
 app.add_typer(objectives_app, name="objectives")
 app.command("backup")(backup_command)
+app.add_typer(teams_app, name="teams")
 
 
 def main() -> None:

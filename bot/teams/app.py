@@ -1,0 +1,89 @@
+"""The Teams AgentApplication and CloudAdapter over the neutral router, and the POST /api/messages route."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.app.proactive import ProactiveOptions
+
+from bot.teams import ids, turns
+from bot.teams.auth import TeamsAuth, teams_auth
+from bot.wiring import Core
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TeamsBot:
+    """What the route and the messenger share: the application, its adapter and how it authenticates."""
+
+    app_id: str
+    agent: AgentApplication[TurnState]
+    adapter: CloudAdapter
+    auth: TeamsAuth
+
+
+def build_teams_bot(core: Core) -> TeamsBot:
+    auth = teams_auth(core.settings)
+    adapter = CloudAdapter(connection_manager=auth.connections)
+    # The SDK's default turn-error handler sends the exception text to the user; ours says sorry plainly.
+    adapter.on_turn_error = turns.on_error
+    agent: AgentApplication[TurnState] = AgentApplication[TurnState](
+        ApplicationOptions(
+            # Turn state only: nudgebot keeps nothing in it. Conversation references go to the database.
+            storage=MemoryStorage(),
+            bot_app_id=core.settings.teams_app_id or "",
+            # A typing indicator is one more Bot Connector call per turn, against the rate limit.
+            start_typing_timer=False,
+            remove_recipient_mention=True,
+            proactive=ProactiveOptions(),
+        ),
+        connection_manager=auth.connections,
+    )
+
+    async def on_message(context: TurnContext, _state: TurnState) -> None:
+        await turns.on_message(core, context)
+
+    async def on_members_added(context: TurnContext, _state: TurnState) -> None:
+        await turns.on_members_added(core, context)
+
+    agent.activity(ActivityTypes.message)(on_message)
+    agent.conversation_update("membersAdded")(on_members_added)
+    agent.error(turns.on_error)
+    return TeamsBot(app_id=core.settings.teams_app_id or "", agent=agent, adapter=adapter, auth=auth)
+
+
+def messages_route(bot: TeamsBot) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """POST /api/messages: the SDK's JWT check guards this route only (Slack's route has its own)."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        response = await start_agent_process(request, bot.agent, bot.adapter)
+        return response if response is not None else web.Response(status=202)
+
+    guarded: Callable[[web.Request], Awaitable[web.StreamResponse]] = jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call]
+    return guarded
+
+
+def mount_teams(app: web.Application, core: Core) -> TeamsBot:
+    bot = build_teams_bot(core)
+    # The SDK's check reads its configuration from this plain-string app key; aiohttp prefers AppKey
+    # objects and warns, which our test settings turn into errors.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        app["agent_configuration"] = bot.auth.config
+    app.router.add_post(ids.MESSAGES_PATH, messages_route(bot))
+    log.info("teams endpoint mounted (token check %s)", "on" if bot.auth.verified else "OFF, development")
+    return bot

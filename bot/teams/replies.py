@@ -1,0 +1,77 @@
+"""A neutral Response → the Teams activities that show it, in the conversation the person is in."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment
+from microsoft_agents.hosting.core import TurnContext
+
+from bot.teams import forms, ids
+from bot.teams.cards import Card, card, escape, fallback_text, render_message, text_block
+from handlers.context import Response
+from handlers.messages import Form, Message
+
+
+def card_activity(content: Card, summary: str, *, activity_id: str | None = None) -> Activity:
+    """A message carrying one card; `summary` is what notifications and screen readers show."""
+    content = {**content, "fallbackText": summary}
+    activity = Activity(
+        type=ActivityTypes.message,
+        summary=summary,
+        attachments=[Attachment(content_type=ids.CARD_CONTENT_TYPE, content=content)],
+    )
+    if activity_id:
+        activity.id = activity_id
+    return activity
+
+
+def message_activity(message: Message, *, activity_id: str | None = None) -> Activity:
+    return card_activity(render_message(message), fallback_text(message), activity_id=activity_id)
+
+
+def form_activity(form: Form, *, activity_id: str | None = None) -> Activity:
+    return card_activity(forms.render_form(form), form.title or "Form", activity_id=activity_id)
+
+
+def _sent_card(title: str) -> Card:
+    block = text_block(f"✓ {escape(title)} — sent. Thank you.", weight="Bolder")
+    return card([block] if block else [])
+
+
+async def deliver(
+    context: TurnContext, response: Response, submission: forms.Submission | None = None
+) -> None:
+    """Show a Response. `reply_to_id` on a card's submit is the card's own message: forms and
+    `replace_original` change that card in place."""
+    card_id = context.activity.reply_to_id
+    form = _form_to_show(response, submission)
+    if form is not None:
+        if submission is not None and card_id:
+            await context.update_activity(form_activity(form, activity_id=card_id))
+        else:
+            await context.send_activity(form_activity(form))
+    elif response.close_form and submission is not None and card_id:
+        title = str((submission.definition or {}).get("title", "")) or "Form"
+        await context.update_activity(card_activity(_sent_card(title), title, activity_id=card_id))
+    if response.replace_original is not None and card_id and submission is None:
+        await context.update_activity(message_activity(response.replace_original, activity_id=card_id))
+    if response.message is not None:
+        await context.send_activity(message_activity(response.message))
+
+
+def _form_to_show(response: Response, submission: forms.Submission | None) -> Form | None:
+    """A new form, or the submitted one again with its errors and the values the person typed."""
+    errors: dict[str, Any] = dict(response.errors)
+    if response.form is not None:
+        return replace(response.form, errors={**response.form.errors, **errors}) if errors else response.form
+    if errors and submission is not None and submission.definition is not None:
+        return forms.from_definition(
+            submission.definition,
+            form_id=submission.form_id,
+            state=submission.state,
+            values=submission.values,
+            errors=errors,
+        )
+    return None

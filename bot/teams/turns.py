@@ -1,0 +1,134 @@
+"""One Teams turn → one neutral call: typed commands, card buttons, card forms, and being added."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from microsoft_agents.hosting.core import TurnContext
+from sqlalchemy.exc import IntegrityError
+
+from bot.teams import forms, ids
+from bot.teams.actors import actor_for, user_key
+from bot.teams.replies import deliver, message_activity
+from bot.wiring import Core
+from handlers.context import Origin, Response
+from handlers.messages import Message, Text
+from handlers.messenger import MessageRef
+from storage.models import ProcessedDelivery
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/?(?P<name>[a-z]+)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+
+HELP = (
+    "I'm nudgebot. Type one of these:\n"
+    "- **commitments** to browse the plan, or **commitments INF-2** to see one action\n"
+    "- **nudge mine** for the actions you own and what is due\n"
+    "- **feedback** for the race equality network's anonymous surveys"
+)
+
+
+def _say(text: str) -> Message:
+    return Message(fallback=text.split("\n", 1)[0], parts=(Text(text),))
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """("commitments", "INF-2") from "commitments INF-2" or "/commitments INF-2"; None otherwise."""
+    match = _COMMAND.match(text.strip())
+    if not match or match.group("name").lower() not in ids.COMMANDS:
+        return None
+    return match.group("name").lower(), match.group("rest").strip()
+
+
+async def first_delivery(core: Core, activity_id: str) -> bool:
+    """Teams re-sends an activity it thinks failed; the first to arrive wins, across processes."""
+    if not activity_id:
+        return True
+    deps = core.deps
+    async with deps.sessions() as session:
+        key = f"{ids.DELIVERY_PREFIX}{activity_id}"[:200]
+        session.add(ProcessedDelivery(platform=ids.PLATFORM, delivery_id=key, received_at=deps.clock.now()))
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            return False
+    return True
+
+
+async def on_message(core: Core, context: TurnContext) -> None:
+    activity = context.activity
+    if not await first_delivery(core, str(activity.id or "")):
+        log.info("dropped duplicate teams activity %s", activity.id)
+        return
+    actor = await actor_for(core.deps, context)
+    value = activity.value if isinstance(activity.value, dict) else None
+    if value is not None:
+        submitted = forms.submission(value)
+        if submitted is not None:
+            response = await core.router.on_form(
+                core.deps, actor, submitted.form_id, submitted.values, submitted.state
+            )
+            await deliver(context, response, submitted)
+            return
+        action = value.get(ids.ACTION_KEY)
+        if isinstance(action, str) and action:
+            card_id = str(activity.reply_to_id or "")
+            conversation_id = str(activity.conversation.id) if activity.conversation else ""
+            origin = Origin(
+                message=MessageRef(ids.PLATFORM, conversation_id, card_id) if card_id else None,
+                delivery_id=str(activity.id or ""),
+            )
+            response = await core.router.on_action(
+                core.deps, actor, action, str(value.get(ids.VALUE_KEY, "")), origin
+            )
+            await deliver(context, response)
+            return
+    command = command_of(str(activity.text or ""))
+    if command is None:
+        await deliver(context, Response(message=_say(HELP)))
+        return
+    response = await core.router.on_command(core.deps, actor, command[0], command[1])
+    await deliver(context, response)
+
+
+async def on_members_added(core: Core, context: TurnContext) -> None:
+    """Installed for a person (or added to a team): keep the conversation reference and say hello."""
+    activity = context.activity
+    bot_id = activity.recipient.id if activity.recipient else ""
+    added = [m for m in activity.members_added or [] if m.id]
+    if not added:
+        return
+    personal = bool(activity.conversation and activity.conversation.conversation_type == "personal")
+    if not personal:
+        if any(m.id == bot_id for m in added):
+            conversation_id = activity.conversation.id if activity.conversation else ""
+            log.info(
+                "added to a teams conversation %s (use it as SMT_CHANNEL or RECI_CHANNEL)", conversation_id
+            )
+            await context.send_activity(message_activity(_say(HELP)))
+        return
+    actor = await actor_for(core.deps, context)
+    if actor.known:
+        first = actor.name.split()[0] if actor.name.strip() else "there"
+        hello = f"Hello {first}! I'll message you here when an update is due.\n\n{HELP}"
+    else:
+        hello = (
+            "Hello! I couldn't match your Teams account to anyone in the people list, so I can't "
+            "send you nudges yet. Ask your nudgebot administrator to add your work email.\n\n" + HELP
+        )
+        log.info("teams user %s not linked to a person", user_key(context))
+    await context.send_activity(message_activity(_say(hello)))
+
+
+async def on_error(context: TurnContext, error: Exception) -> None:
+    """Log the kind and the activity id only (never its text), and tell the person plainly."""
+    log.error(
+        "teams turn failed for activity %s: %s", context.activity.id, type(error).__name__, exc_info=error
+    )
+    sorry = "Sorry, something went wrong on my side. Nothing was changed; please try again in a minute."
+    try:
+        await context.send_activity(message_activity(_say(sorry)))
+    except Exception:
+        log.exception("could not tell teams user %s about the failure", user_key(context))

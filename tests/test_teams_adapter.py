@@ -1,0 +1,132 @@
+"""The Teams adapter end to end: Activity JSON to the real /api/messages, a fake Bot Connector behind it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers import actions
+from storage.clock import FixedClock
+from storage.models import Evidence, PlatformIdentity
+from tests.teams_fixtures import TeamsRig, start_rig
+from tests.teams_router import small_router
+
+ALEX = "alex.example@example.org"
+
+
+@pytest.fixture
+async def rig(db_url: str, clock: FixedClock) -> AsyncIterator[TeamsRig]:
+    rig = await start_rig(db_url, clock, small_router())
+    yield rig
+    await rig.close()
+
+
+def texts(card: dict[str, Any]) -> list[str]:
+    out = []
+    for element in card["body"]:
+        if element["type"] == "TextBlock":
+            out.append(element["text"])
+    return out
+
+
+async def test_command_is_answered_with_a_card(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    assert await rig.say(alex, "commitments INF-2") == 202
+    sent = rig.fake.sent()
+    assert len(sent) == 1
+    assert sent[0].path == f"/v3/conversations/{alex.conversation}/activities" or sent[0].path.startswith(
+        f"/v3/conversations/{alex.conversation}/activities/"
+    )
+    card = sent[0].cards[0]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    assert any("**INF-2**" in t for t in texts(card))
+    # The member look-up found Alex by email and linked the Entra object id.
+    async with rig.core.deps.sessions() as session:
+        identity = await session.scalar(select(PlatformIdentity).where(PlatformIdentity.platform == "teams"))
+    assert identity is not None and identity.external_id == alex.aad
+
+
+async def test_install_stores_the_conversation_reference_in_the_database(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    assert await rig.install(alex) == 202
+    async with rig.core.deps.sessions() as session:
+        identity = await session.scalar(select(PlatformIdentity).where(PlatformIdentity.platform == "teams"))
+    assert identity is not None and identity.conversation_ref is not None
+    reference = identity.conversation_ref["reference"]
+    assert reference["conversation"]["id"] == alex.conversation
+    assert reference["serviceUrl"] == rig.fake.service_url
+    assert reference["user"]["id"] == alex.user_id
+    hello = rig.fake.sent()
+    assert len(hello) == 1 and "hello alex" in " ".join(texts(hello[0].cards[0])).lower()
+
+
+async def test_install_by_a_stranger_says_so_and_stores_nothing(rig: TeamsRig) -> None:
+    stranger = rig.user("nobody@elsewhere.example", n=9)
+    assert await rig.install(stranger) == 202
+    async with rig.core.deps.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(PlatformIdentity))
+    assert count == 0
+    assert "couldn't match" in " ".join(texts(rig.fake.sent()[0].cards[0]))
+
+
+async def test_nudge_button_delivered_twice_records_evidence_once(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    value = {"nudgebot_action": actions.NUDGE_ON_TRACK, "value": "INF-1"}
+    click = rig.submit_activity(alex, value, card_id="activity-77")
+    assert await rig.post(click) == 202
+    assert await rig.post(click) == 202  # Teams re-delivers the same activity
+    async with rig.core.deps.sessions() as session:
+        rows = (await session.scalars(select(Evidence))).all()
+    assert [(e.status, e.channel) for e in rows] == [("on_track", "teams")]
+    updates = rig.fake.sent("PUT")
+    assert [u.path for u in updates] == [f"/v3/conversations/{alex.conversation}/activities/activity-77"]
+    assert "INF-1 is now on track" in " ".join(texts(updates[0].cards[0]))
+
+
+async def test_form_with_a_bad_url_comes_back_with_the_error(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    await rig.say(alex, "nudge update INF-3")
+    form_card = rig.fake.sent()[-1].cards[0]
+    submit = form_card["actions"][0]
+    assert submit["type"] == "Action.Submit"
+    inputs = {e["id"]: e for e in form_card["body"] if e["type"].startswith("Input.")}
+    assert inputs["narrative"]["isMultiline"] is True and inputs["link"]["style"] == "Url"
+
+    # Teams merges the inputs into the button's data.
+    value = {**submit["data"], "narrative": "Met two partners", "link": "not a link"}
+    assert await rig.post(rig.submit_activity(alex, value, card_id="activity-5")) == 202
+    again = rig.fake.sent("PUT")[-1]
+    assert again.path.endswith("/activities/activity-5")
+    body = again.cards[0]["body"]
+    link_at = next(i for i, e in enumerate(body) if e.get("id") == "link")
+    assert body[link_at]["value"] == "not a link"
+    assert body[link_at + 1] == {
+        "type": "TextBlock",
+        "text": "Enter a web address starting https://",
+        "wrap": True,
+        "color": "Attention",
+        "size": "Small",
+        "spacing": "None",
+    }
+    async with rig.core.deps.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Evidence)) == 0
+
+    fixed = {
+        **again.cards[0]["actions"][0]["data"],
+        "narrative": "Met two partners",
+        "link": "https://example.org/x",
+    }
+    assert await rig.post(rig.submit_activity(alex, fixed, card_id="activity-5")) == 202
+    async with rig.core.deps.sessions() as session:
+        evidence = (await session.scalars(select(Evidence))).all()
+    assert [(e.narrative, e.links) for e in evidence] == [("Met two partners", ["https://example.org/x"])]
+    assert "sent" in " ".join(texts(rig.fake.sent("PUT")[-1].cards[0]))
+
+
+async def test_other_text_gets_help(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    await rig.say(alex, "hello there")
+    assert "commitments INF-2" in " ".join(texts(rig.fake.sent()[-1].cards[0]))
