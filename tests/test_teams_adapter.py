@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.wiring import build_core
 from handlers import actions
 from storage.clock import FixedClock
-from storage.models import Evidence, PlatformIdentity
-from tests.teams_fixtures import TeamsRig, start_rig
+from storage.models import Evidence, PlatformIdentity, ProcessedDelivery
+from tests.fakes import teams_activities as acts
+from tests.teams_fixtures import TeamsRig, start_app, start_rig, teams_settings
 from tests.teams_router import small_router
 
 ALEX = "alex.example@example.org"
@@ -130,3 +133,30 @@ async def test_other_text_gets_help(rig: TeamsRig) -> None:
     alex = rig.user(ALEX)
     await rig.say(alex, "hello there")
     assert "commitments INF-2" in " ".join(texts(rig.fake.sent()[-1].cards[0]))
+
+
+async def test_with_credentials_an_activity_without_a_token_is_refused(
+    sqlite_url: str, clock: FixedClock
+) -> None:
+    """Production mode: the SDK's JWT check guards /api/messages only; /healthz stays open."""
+    settings = teams_settings(sqlite_url, teams_app_password="not-a-real-secret", teams_tenant_id=acts.TENANT)
+    core = build_core(settings, clock=clock)
+    runner, url = await start_app(core)
+    try:
+        async with aiohttp.ClientSession() as http:
+            activity = acts.message(
+                "http://127.0.0.1:9/", user_id="29:x", aad="aad-x", conversation="a:x", text="nudge"
+            )
+            async with http.post(f"{url}/api/messages", json=activity) as response:
+                assert response.status == 401
+            async with http.post(
+                f"{url}/api/messages", json=activity, headers={"Authorization": "Bearer forged.token.here"}
+            ) as response:
+                assert response.status == 401
+            async with http.get(f"{url}/healthz") as response:
+                assert response.status == 200
+        async with core.deps.sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(ProcessedDelivery)) == 0
+    finally:
+        await runner.cleanup()
+        await core.close()
