@@ -49,7 +49,7 @@ async def nudge_command(deps: Deps, actor: Actor, text: str) -> Response:
     words = text.split()
     if len(words) == 2 and words[0] == "update":
         return Response(form=update_form(words[1].upper()))
-    return _say(f"You are {escape(actor.name) or 'not linked'}.")
+    return _say(f"You are {escape(actor.name)}." if actor.known else "You are not linked.")
 
 
 async def _record(

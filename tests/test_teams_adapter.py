@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.teams.auth import teams_auth
 from bot.wiring import build_core
 from handlers import actions
 from storage.clock import FixedClock
@@ -160,3 +161,43 @@ async def test_with_credentials_an_activity_without_a_token_is_refused(
     finally:
         await runner.cleanup()
         await core.close()
+
+
+async def test_a_failing_handler_gets_a_plain_apology_not_the_error(rig: TeamsRig) -> None:
+    async def broken(deps: object, actor: object, text: str) -> object:
+        raise RuntimeError("secret internals")
+
+    rig.core.router.command("commitments", broken)  # type: ignore[arg-type]
+    alex = rig.user(ALEX)
+    await rig.say(alex, "commitments INF-2")
+    said = [" ".join(texts(c)) for call in rig.fake.sent() for c in call.cards]
+    assert len(said) == 1 and said[0].startswith("Sorry, something went wrong on my side")
+    assert "secret internals" not in str([c.body for c in rig.fake.calls])
+
+
+async def test_a_redelivered_command_is_answered_once(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    activity = acts.message(
+        rig.fake.service_url, user_id=alex.user_id, aad=alex.aad, conversation=alex.conversation, text="nudge"
+    )
+    assert await rig.post(activity) == 202
+    assert await rig.post(activity) == 202
+    assert len(rig.fake.sent()) == 1
+
+
+async def test_when_teams_cannot_say_who_it_is_the_person_is_not_linked(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    rig.fake.members.clear()  # the member look-up answers 404
+    await rig.say(alex, "nudge")
+    assert "not linked" in " ".join(texts(rig.fake.sent()[-1].cards[0]))
+    async with rig.core.deps.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(PlatformIdentity)) == 0
+
+
+def test_service_urls_are_checked_only_when_tokens_are(sqlite_url: str) -> None:
+    with_secret = teams_settings(sqlite_url, teams_app_password="x", teams_tenant_id=acts.TENANT)
+    verified = teams_auth(with_secret)
+    assert verified.verified and verified.host_validator.enabled
+    assert verified.host_validator.is_allowed("https://smba.trafficmanager.net/emea/")
+    assert not verified.host_validator.is_allowed("http://127.0.0.1:8080/")
+    assert not teams_auth(teams_settings(sqlite_url)).host_validator.enabled

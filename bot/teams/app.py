@@ -38,7 +38,7 @@ class TeamsBot:
 
 def build_teams_bot(core: Core) -> TeamsBot:
     auth = teams_auth(core.settings)
-    adapter = CloudAdapter(connection_manager=auth.connections)
+    adapter = auth.adapter()
     # The SDK's default turn-error handler sends the exception text to the user; ours says sorry plainly.
     adapter.on_turn_error = turns.on_error
     agent: AgentApplication[TurnState] = AgentApplication[TurnState](

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from azure.core.credentials import AccessToken
 from azure.core.credentials_async import AsyncTokenCredential
 from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AccessTokenProviderBase,
     AgentAuthConfiguration,
     ConnectionManager,
     Connections,
+    OutboundHostValidator,
 )
 
 from bot.settings import Settings
@@ -64,6 +66,15 @@ class TeamsAuth:
     config: AgentAuthConfiguration
     connections: Connections
     verified: bool
+
+    @property
+    def host_validator(self) -> OutboundHostValidator:
+        """Verified: only Microsoft's Bot Connector hosts as `serviceUrl`, and the token's serviceUrl
+        claim must name the activity's host (the SDK only warns about a mismatch when this is off)."""
+        return OutboundHostValidator(enabled=self.verified)
+
+    def adapter(self) -> CloudAdapter:
+        return CloudAdapter(connection_manager=self.connections, host_validator=self.host_validator)
 
 
 def teams_auth(settings: Settings) -> TeamsAuth:

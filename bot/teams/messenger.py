@@ -41,8 +41,7 @@ class TeamsMessenger:
 
     @classmethod
     def from_settings(cls, settings: Settings, deps: Deps) -> TeamsMessenger:
-        adapter = CloudAdapter(connection_manager=teams_auth(settings).connections)
-        return cls(adapter, deps, app_id=settings.teams_app_id or "")
+        return cls(teams_auth(settings).adapter(), deps, app_id=settings.teams_app_id or "")
 
     async def send_direct(self, recipient: Recipient, message: Message) -> MessageRef:
         data = await references.for_person(self.deps, recipient.person_id)
