@@ -201,3 +201,32 @@ def test_service_urls_are_checked_only_when_tokens_are(sqlite_url: str) -> None:
     assert verified.host_validator.is_allowed("https://smba.trafficmanager.net/emea/")
     assert not verified.host_validator.is_allowed("http://127.0.0.1:8080/")
     assert not teams_auth(teams_settings(sqlite_url)).host_validator.enabled
+
+
+async def test_in_a_channel_the_answer_goes_to_the_personal_chat(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    await rig.install(alex)
+    rig.fake.calls.clear()
+    channel = "19:general@thread.tacv2"
+    ask = acts.channel_message(
+        rig.fake.service_url, user_id=alex.user_id, aad=alex.aad, channel=channel, text="commitments INF-2"
+    )
+    assert await rig.post(ask) == 202
+    by_conversation = {c.path.split("/")[3]: c for c in rig.fake.sent()}
+    assert set(by_conversation) == {alex.conversation, channel}
+    assert any("**INF-2**" in t for t in texts(by_conversation[alex.conversation].cards[0]))
+    assert texts(by_conversation[channel].cards[0]) == ["I've answered you in our personal chat."]
+
+
+async def test_in_a_channel_without_a_personal_chat_nothing_private_is_shown(rig: TeamsRig) -> None:
+    alex = rig.user(ALEX)
+    ask = acts.channel_message(
+        rig.fake.service_url,
+        user_id=alex.user_id,
+        aad=alex.aad,
+        channel="19:g@thread.tacv2",
+        text="nudge update INF-3",
+    )
+    assert await rig.post(ask) == 202
+    sent = rig.fake.sent()
+    assert len(sent) == 1 and "only in a personal chat" in texts(sent[0].cards[0])[0]

@@ -31,14 +31,9 @@ async def actor_for(deps: Deps, context: TurnContext) -> Actor:
         if not email:
             return Actor(platform=ids.PLATFORM, platform_user_id=key, name=name)
         actor = await resolve_actor(deps, ids.PLATFORM, key, email=email, display_name=name)
-    if actor.person_id is not None and _personal(context):
+    if actor.person_id is not None and references.personal(context):
         await references.store(deps, actor.person_id, references.from_turn(context))
     return actor
-
-
-def _personal(context: TurnContext) -> bool:
-    conversation = context.activity.conversation
-    return bool(conversation and conversation.conversation_type == "personal")
 
 
 async def _email_of(context: TurnContext) -> str:

@@ -14,9 +14,8 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import aiohttp
-from microsoft_agents.activity import ResourceResponse
-from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.activity import Activity, ResourceResponse
+from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
 from microsoft_agents.hosting.core.app.proactive import Conversation
 
 from bot.settings import Settings
@@ -34,7 +33,7 @@ T = TypeVar("T")
 class TeamsMessenger:
     """`handlers.messenger.Messenger` for Teams."""
 
-    def __init__(self, adapter: CloudAdapter, deps: Deps, *, app_id: str) -> None:
+    def __init__(self, adapter: ChannelServiceAdapter, deps: Deps, *, app_id: str) -> None:
         self.adapter = adapter
         self.deps = deps
         self.app_id = app_id
@@ -66,16 +65,19 @@ class TeamsMessenger:
         return found
 
     async def _send(self, conversation: Conversation, message: Message) -> MessageRef:
+        return await self.send_activity(conversation, message_activity(message))
+
+    async def send_activity(self, conversation: Conversation, activity: Activity) -> MessageRef:
         """A new message in the conversation. Not `context.send_activity`: in a continuation turn that
         addresses the message as a reply to the continuation event's made-up id."""
         reference = conversation.conversation_reference
-        activity = message_activity(message).apply_conversation_reference(reference)
+        outgoing = activity.apply_conversation_reference(reference)
 
         async def post(context: TurnContext) -> ResourceResponse:
             client = references.connector(context)
             if client is None:
                 raise RuntimeError("no connector client in the continuation turn")
-            return await client.conversations.send_to_conversation(reference.conversation.id, activity)
+            return await client.conversations.send_to_conversation(reference.conversation.id, outgoing)
 
         sent = await self._in_conversation(conversation, post)
         return MessageRef(ids.PLATFORM, reference.conversation.id, str(sent.id or ""))

@@ -15,6 +15,12 @@ from handlers.context import Deps
 from storage.models import PlatformIdentity
 
 
+def personal(context: TurnContext) -> bool:
+    """True in the person's one-to-one chat with the bot (not a channel or group chat)."""
+    conversation = context.activity.conversation
+    return bool(conversation and conversation.conversation_type == "personal")
+
+
 def from_turn(context: TurnContext) -> dict[str, Any]:
     """The reference to this turn's conversation, with the token claims a proactive send needs."""
     conversation = Conversation.from_turn_context(context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -10,8 +11,9 @@ from microsoft_agents.hosting.core import TurnContext
 
 from bot.teams import forms, ids
 from bot.teams.cards import Card, card, escape, fallback_text, render_message, text_block
+from bot.teams.references import personal
 from handlers.context import Response
-from handlers.messages import Form, Message
+from handlers.messages import Form, Message, Text
 
 
 def card_activity(content: Card, summary: str, *, activity_id: str | None = None) -> Activity:
@@ -40,25 +42,51 @@ def _sent_card(title: str) -> Card:
     return card([block] if block else [])
 
 
+Send = Callable[[Activity], Awaitable[object]]
+
+IN_PRIVATE = "I've answered you in our personal chat."
+NO_PRIVATE = (
+    "I answer that only in a personal chat, so nobody else sees it. Open nudgebot from Apps in Teams, "
+    "say hello, and ask me again there."
+)
+
+
 async def deliver(
-    context: TurnContext, response: Response, submission: forms.Submission | None = None
+    context: TurnContext,
+    response: Response,
+    submission: forms.Submission | None = None,
+    *,
+    private: Send | None = None,
 ) -> None:
     """Show a Response. `reply_to_id` on a card's submit is the card's own message: forms and
-    `replace_original` change that card in place."""
+    `replace_original` change that card in place.
+
+    A message or a new form is for the asker only (DESIGN §3). Teams has no ephemeral messages, so
+    when the asker is in a channel or group chat they go to the asker's personal chat (`private`),
+    and the channel gets a one-line pointer.
+    """
     card_id = context.activity.reply_to_id
+    send = context.send_activity if personal(context) else private
     form = _form_to_show(response, submission)
+    said_privately = False
     if form is not None:
         if submission is not None and card_id:
             await context.update_activity(form_activity(form, activity_id=card_id))
-        else:
-            await context.send_activity(form_activity(form))
+        elif send is not None:
+            await send(form_activity(form))
+            said_privately = True
     elif response.close_form and submission is not None and card_id:
         title = str((submission.definition or {}).get("title", "")) or "Form"
         await context.update_activity(card_activity(_sent_card(title), title, activity_id=card_id))
     if response.replace_original is not None and card_id and submission is None:
         await context.update_activity(message_activity(response.replace_original, activity_id=card_id))
-    if response.message is not None:
-        await context.send_activity(message_activity(response.message))
+    if response.message is not None and send is not None:
+        await send(message_activity(response.message))
+        said_privately = True
+    wanted = response.message is not None or (form is not None and not (submission and card_id))
+    if not personal(context) and wanted:
+        pointer = IN_PRIVATE if said_privately else NO_PRIVATE
+        await context.send_activity(message_activity(Message(fallback=pointer, parts=(Text(pointer),))))
 
 
 def _form_to_show(response: Response, submission: forms.Submission | None) -> Form | None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import re
 
-from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
 from sqlalchemy.exc import IntegrityError
 
-from bot.teams import forms, ids
+from bot.teams import forms, ids, references
 from bot.teams.actors import actor_for, user_key
-from bot.teams.replies import deliver, message_activity
+from bot.teams.messenger import TeamsMessenger
+from bot.teams.references import personal
+from bot.teams.replies import Send, deliver, message_activity
 from bot.wiring import Core
-from handlers.context import Origin, Response
+from handlers.context import Actor, Origin, Response
 from handlers.messages import Message, Text
 from handlers.messenger import MessageRef
 from storage.models import ProcessedDelivery
@@ -70,7 +73,7 @@ async def on_message(core: Core, context: TurnContext) -> None:
             response = await core.router.on_form(
                 core.deps, actor, submitted.form_id, submitted.values, submitted.state
             )
-            await deliver(context, response, submitted)
+            await deliver(context, response, submitted, private=await private_chat(core, context, actor))
             return
         action = value.get(ids.ACTION_KEY)
         if isinstance(action, str) and action:
@@ -83,14 +86,32 @@ async def on_message(core: Core, context: TurnContext) -> None:
             response = await core.router.on_action(
                 core.deps, actor, action, str(value.get(ids.VALUE_KEY, "")), origin
             )
-            await deliver(context, response)
+            await deliver(context, response, private=await private_chat(core, context, actor))
             return
     command = command_of(str(activity.text or ""))
     if command is None:
         await deliver(context, Response(message=_say(HELP)))
         return
     response = await core.router.on_command(core.deps, actor, command[0], command[1])
-    await deliver(context, response)
+    await deliver(context, response, private=await private_chat(core, context, actor))
+
+
+async def private_chat(core: Core, context: TurnContext, actor: Actor) -> Send | None:
+    """How to reach the asker in their personal chat from a channel turn; None when not needed or
+    not possible (they have never talked to the bot in private)."""
+    if personal(context) or actor.person_id is None:
+        return None
+    data = await references.for_person(core.deps, actor.person_id)
+    adapter = context.adapter
+    if data is None or not isinstance(adapter, ChannelServiceAdapter):
+        return None
+    messenger = TeamsMessenger(adapter, core.deps, app_id=core.settings.teams_app_id or "")
+    conversation = references.conversation(data)
+
+    async def send(activity: Activity) -> object:
+        return await messenger.send_activity(conversation, activity)
+
+    return send
 
 
 async def on_members_added(core: Core, context: TurnContext) -> None:
@@ -100,8 +121,7 @@ async def on_members_added(core: Core, context: TurnContext) -> None:
     added = [m for m in activity.members_added or [] if m.id]
     if not added:
         return
-    personal = bool(activity.conversation and activity.conversation.conversation_type == "personal")
-    if not personal:
+    if not personal(context):
         if any(m.id == bot_id for m in added):
             conversation_id = activity.conversation.id if activity.conversation else ""
             log.info(

@@ -47,3 +47,18 @@ def members_added(service_url: str, *, user_id: str, aad: str, conversation: str
         type="conversationUpdate",
         membersAdded=[{"id": BOT_ID}, {"id": user_id, "aadObjectId": aad}],
     )
+
+
+def channel_message(service_url: str, *, user_id: str, aad: str, channel: str, text: str) -> dict[str, Any]:
+    """A message to the bot in a team channel (Teams keeps the @mention in the text)."""
+    activity = _base(service_url, user_id, aad, channel, type="message", text=f"<at>nudgebot</at> {text}")
+    activity["conversation"] = {
+        "id": channel,
+        "conversationType": "channel",
+        "isGroup": True,
+        "tenantId": TENANT,
+    }
+    activity["entities"] = [
+        {"type": "mention", "text": "<at>nudgebot</at>", "mentioned": {"id": BOT_ID, "name": "nudgebot"}}
+    ]
+    return activity
