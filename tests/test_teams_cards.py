@@ -157,3 +157,11 @@ def test_a_submission_round_trips_with_errors_under_the_field() -> None:
 
 def test_a_value_without_our_keys_is_not_a_submission() -> None:
     assert submission({"something": "else"}) is None
+
+
+def test_a_picture_too_big_for_teams_becomes_its_alt_text() -> None:
+    big = Image(b"\x89PNG" + bytes(range(256)) * 100, alt="Status by objective")
+    card = render_message(Message(fallback="Digest", parts=(Heading("Digest"), big)))
+    assert_valid(card)
+    assert [e["type"] for e in elements(card)] == ["TextBlock", "TextBlock"]
+    assert elements(card)[1]["text"].startswith("Status by objective")

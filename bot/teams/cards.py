@@ -84,6 +84,9 @@ def _part(part: Part) -> Element | None:
         return {"type": "FactSet", "facts": facts} if facts else None
     if isinstance(part, Image):
         encoded = base64.b64encode(part.data).decode("ascii")
+        if len(encoded) > ids.MAX_INLINE_IMAGE:
+            # Teams refuses a whole message over about 28 KB; the words must still arrive.
+            return text_block(f"{escape(part.alt)} (picture too large to show in Teams)", isSubtle=True)
         return {
             "type": "Image",
             "url": f"data:image/png;base64,{encoded}",

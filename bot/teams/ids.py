@@ -43,5 +43,8 @@ OUTLINE_ICON = "outline.png"
 COLOR_ICON_SIZE = 192
 OUTLINE_ICON_SIZE = 32
 
-# Limits Teams enforces: about 28 KB per message; we stay well inside.
+# Limits Teams enforces: about 28 KB per message
+# (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages); we stay inside.
 MAX_TEXT = 3000
+# Base64 characters of one inline picture; bigger ones are replaced by their alt text.
+MAX_INLINE_IMAGE = 20_000
