@@ -163,16 +163,19 @@ async def test_with_credentials_an_activity_without_a_token_is_refused(
         await core.close()
 
 
-async def test_a_failing_handler_gets_a_plain_apology_not_the_error(rig: TeamsRig) -> None:
+async def test_a_failing_handler_gets_a_plain_apology_not_the_error(
+    rig: TeamsRig, caplog: pytest.LogCaptureFixture
+) -> None:
     async def broken(deps: object, actor: object, text: str) -> object:
-        raise RuntimeError("secret internals")
+        raise RuntimeError(text)  # the person's own words, which must reach no log
 
     rig.core.router.command("commitments", broken)  # type: ignore[arg-type]
     alex = rig.user(ALEX)
-    await rig.say(alex, "commitments INF-2")
+    await rig.say(alex, "commitments secret internals")
     said = [" ".join(texts(c)) for call in rig.fake.sent() for c in call.cards]
     assert len(said) == 1 and said[0].startswith("Sorry, something went wrong on my side")
     assert "secret internals" not in str([c.body for c in rig.fake.calls])
+    assert "secret internals" not in caplog.text and "RuntimeError" in caplog.text
 
 
 async def test_a_redelivered_command_is_answered_once(rig: TeamsRig) -> None:

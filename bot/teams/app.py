@@ -24,6 +24,18 @@ from bot.teams.auth import TeamsAuth, teams_auth
 from bot.wiring import Core
 
 log = logging.getLogger(__name__)
+# The SDK logs every turn error with its message, which can quote a person's text or SQL parameters;
+# `turns.on_error` logs the kind and the place instead (DESIGN §5), so those two records are dropped.
+_SDK_APP_LOGGER = "microsoft_agents.hosting.core.app.agent_application"
+_SDK_ERROR_PREFIXES = ("An error occurred in the AgentApplication", "Calling error handler")
+
+
+class _DropErrorText(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_SDK_ERROR_PREFIXES)
+
+
+_DROP_ERROR_TEXT = _DropErrorText()
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,7 @@ class TeamsBot:
 
 
 def build_teams_bot(core: Core) -> TeamsBot:
+    logging.getLogger(_SDK_APP_LOGGER).addFilter(_DROP_ERROR_TEXT)  # once: the same filter object
     auth = teams_auth(core.settings)
     adapter = auth.adapter()
     # The SDK's default turn-error handler sends the exception text to the user; ours says sorry plainly.

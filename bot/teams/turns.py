@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
@@ -143,10 +144,10 @@ async def on_members_added(core: Core, context: TurnContext) -> None:
 
 
 async def on_error(context: TurnContext, error: Exception) -> None:
-    """Log the kind and the activity id only (never its text), and tell the person plainly."""
-    log.error(
-        "teams turn failed for activity %s: %s", context.activity.id, type(error).__name__, exc_info=error
-    )
+    """Log the kind, the activity id and where it failed — never the exception's message, which can
+    quote SQL parameters or a person's text — and tell the person plainly."""
+    where = "".join(traceback.format_tb(error.__traceback__))
+    log.error("teams turn failed for activity %s: %s\n%s", context.activity.id, type(error).__name__, where)
     sorry = "Sorry, something went wrong on my side. Nothing was changed; please try again in a minute."
     try:
         await context.send_activity(message_activity(_say(sorry)))
