@@ -6,12 +6,15 @@ import asyncio
 import logging
 
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.logging_setup import configure_logging
 from bot.server import build_web_app
 from bot.settings import Settings
+from bot.slack.app import build_slack_app, secret
+from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.teams.messenger import TeamsMessenger
-from bot.wiring import build_core
+from bot.wiring import Core, build_core
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -21,8 +24,12 @@ async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
     configure_logging(settings.log_level)
     core = build_core(settings)
     await upgrade(core.engine)
+    if settings.slack_configured:
+        client = messenger_client(secret(settings.slack_bot_token), settings.slack_api_url)
+        core = core.with_messenger(SlackMessenger(client, core.deps))
     if settings.teams_configured and core.deps.messenger is None:
         core = core.with_messenger(TeamsMessenger.from_settings(settings, core.deps))
+    socket = await start_socket_mode(core)
     web_app = build_web_app(core)
     runner = web.AppRunner(web_app)
     await runner.setup()
@@ -32,5 +39,18 @@ async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
     try:
         await asyncio.Event().wait()
     finally:
+        if socket is not None:
+            await socket.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()
         await core.close()
+
+
+async def start_socket_mode(core: Core) -> AsyncSocketModeHandler | None:
+    """Socket Mode when SLACK_APP_TOKEN is set: Slack is reached over a websocket, no public URL needed."""
+    app_token = secret(core.settings.slack_app_token)
+    if not (core.settings.slack_configured and app_token):
+        return None
+    handler = AsyncSocketModeHandler(build_slack_app(core), app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("connected to Slack in Socket Mode")
+    return handler
