@@ -23,6 +23,7 @@ from handlers.context import Channels, Deps
 from storage.clock import FixedClock
 from storage.db import create_engine, normalise_url, session_factory
 from storage.migrate import upgrade
+from tests.slack_fixtures import SlackRig, start_rig
 
 POSTGRES_ENV = "NUDGEBOT_TEST_POSTGRES_URL"
 REPO = Path(__file__).resolve().parents[1]
@@ -127,3 +128,11 @@ def plan_file() -> Path:
 @pytest.fixture
 def people_file() -> Path:
     return REPO / "people" / "demo-people.csv"
+
+
+@pytest.fixture
+async def slack_rig(sqlite_url: str, clock: FixedClock) -> AsyncIterator[SlackRig]:
+    """The real server and a fake Slack on loopback, demo plan and people imported (slack_fixtures)."""
+    rig, stop = await start_rig(database_url=sqlite_url, clock=clock)
+    yield rig
+    await stop()
