@@ -62,6 +62,8 @@ class SlackRig:
     url: str
     http: aiohttp.ClientSession
     users: dict[str, str] = field(default_factory=dict)  # email → Slack user id
+    # Answers that came back in the HTTP response itself (a command's ack with its message).
+    acks: list[Call] = field(default_factory=list)
 
     def user(self, email: str) -> str:
         return self.users[email]
@@ -79,7 +81,14 @@ class SlackRig:
         async with self.http.post(
             f"{self.url}/slack/events", data=body.encode(), headers={**sent, **(headers or {})}
         ) as resp:
-            return Reply(resp.status, await resp.text())
+            reply = Reply(resp.status, await resp.text())
+        if (
+            resp.content_type == "application/json"
+            and isinstance(reply.json(), dict)
+            and "blocks" in reply.json()
+        ):
+            self.acks.append(Call("ack", reply.json()))
+        return reply
 
     async def command(self, command: str, text: str, *, user: str, channel: str = "C-GENERAL") -> Reply:
         body = command_body(
@@ -95,6 +104,10 @@ class SlackRig:
         return await self.post(
             event_body(event, event_id=event_id), content_type="application/json", headers=headers
         )
+
+    def sent(self) -> list[Call]:
+        """Everything the app showed: calls to the fake Slack and answers in acks."""
+        return [*self.fake.calls, *self.acks]
 
     def responses(self) -> list[Call]:
         """What the app sent back through a command's or a click's `response_url`."""
@@ -168,7 +181,7 @@ async def seed_demo(core: Core, clock: Clock) -> dict[str, str]:
 
 # --- Block Kit limits, asserted on every call the fake received ---------------------------------------
 
-MESSAGE_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"}
+MESSAGE_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "response_url", "ack"}
 VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
 
 

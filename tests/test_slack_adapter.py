@@ -6,6 +6,7 @@ what is tested is the adapter: signatures, acks, dedupe, identity linking, rende
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.slack import ids
+from bot.slack.listeners import commands
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape
 from handlers.messages import Button, Buttons, Form, LongText, Message, ShortText, Text
@@ -164,8 +166,9 @@ async def test_stale_timestamp_is_refused(rig: SlackRig) -> None:
     assert reply.status == 401
     assert rig.fake.calls == []
     # The same body, signed now, is accepted: the refusal was the timestamp's.
-    assert (await rig.post(body)).status == 200
-    await eventually(rig.responses)
+    accepted = await rig.post(body)
+    assert accepted.status == 200
+    assert "said hi" in accepted.json()["text"] + str(accepted.json()["blocks"])
 
 
 @pytest.mark.parametrize(
@@ -205,7 +208,8 @@ async def test_command_answers_ephemerally_and_links_the_person_once(rig: SlackR
     casey = rig.user(CASEY)
     reply = await rig.command("/echo", "<b>& hello</b>", user=casey)
     assert reply.status == 200
-    answer = (await eventually(rig.responses))[0].args
+    # A quick answer comes back in the ack itself.
+    answer = reply.json()
     assert answer["response_type"] == "ephemeral"
     text = answer["blocks"][0]["text"]["text"]
     assert text == "*Casey Testcase* said &lt;b&gt;&amp; hello&lt;/b&gt;"
@@ -218,21 +222,18 @@ async def test_command_answers_ephemerally_and_links_the_person_once(rig: SlackR
     assert linked is not None
     assert linked.platform == "slack"
     # Second time the stored link answers; Slack is not asked again.
-    await rig.command("/echo", "again", user=casey)
-    await eventually(lambda: len(rig.responses()) == 2)
+    assert (await rig.command("/echo", "again", user=casey)).json()["response_type"] == "ephemeral"
     assert len(rig.fake.calls_to("users.info")) == 1
 
 
 async def test_someone_not_in_the_people_list_can_still_browse(rig: SlackRig) -> None:
-    await rig.command("/echo", "hi", user=STRANGER[0])
-    answer = (await eventually(rig.responses))[0].args
+    answer = (await rig.command("/echo", "hi", user=STRANGER[0])).json()
     assert "someone not in the people list" in answer["text"] + answer["blocks"][0]["text"]["text"]
     assert await count(rig, PlatformIdentity) == 0
 
 
 async def test_unknown_command_and_any_text_get_an_answer(rig: SlackRig) -> None:
-    await rig.command("/nonsense", "🙂 " + "ü" * 3000, user=rig.user(CASEY))
-    answer = (await eventually(rig.responses))[0].args
+    answer = (await rig.command("/nonsense", "🙂 " + "ü" * 3000, user=rig.user(CASEY))).json()
     assert "I don't know /nonsense" in answer["text"]
 
 
@@ -289,7 +290,7 @@ async def test_form_opens_shows_field_errors_then_saves(rig: SlackRig) -> None:
     # The confirmation goes to the person's DM (the form came from a slash command, not a message).
     posted = await eventually(lambda: rig.fake.calls_to("chat.postMessage"))
     assert posted[0].args["channel"] == f"D{casey}"
-    assert_within_limits(rig.fake.calls)
+    assert_within_limits(rig.sent())
 
 
 # --- events: thread replies, retries, App Home ------------------------------------------------------------
@@ -343,8 +344,28 @@ async def test_app_home_is_published(rig: SlackRig) -> None:
 
 
 async def test_long_answers_stay_within_block_kit_limits(rig: SlackRig) -> None:
-    await rig.command("/long", "", user=rig.user(CASEY))
-    answer = (await eventually(rig.responses))[0].args
+    answer = (await rig.command("/long", "", user=rig.user(CASEY))).json()
     assert len(answer["blocks"]) == 50
     assert "more not shown" in answer["blocks"][-1]["elements"][0]["text"]
-    assert assert_within_limits(rig.fake.calls) == 50
+    assert assert_within_limits(rig.sent()) == 50
+
+
+async def test_a_slow_answer_is_acked_at_once_and_follows_by_response_url(
+    rig: SlackRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(commands, "ANSWER_WITHIN", 0.05)
+    gate = asyncio.Event()
+
+    async def slow(deps: Deps, actor: Actor, text: str) -> Response:
+        await gate.wait()  # still working when the ack goes out
+        return Response(message=Message(fallback="late", parts=(Text("Here it is, late."),)))
+
+    rig.core.router.command("slow", slow)
+    reply = await rig.command("/slow", "", user=rig.user(CASEY))
+    assert (reply.status, reply.text) == (200, "")
+    assert rig.responses() == []
+    gate.set()
+    late = (await eventually(rig.responses))[0].args
+    assert late["response_type"] == "ephemeral"
+    assert late["text"] == "late"
+    assert late["blocks"][0]["text"]["text"] == "Here it is, late."

@@ -1,0 +1,151 @@
+"""`/commitments KEY` on a large database, signed request → response, beside a bare AsyncApp.
+
+Both apps run in this process on loopback, behind the same fake Slack, with the same signing, and are
+asked in turns, so both see the same machine load. Both answer in the HTTP response (the ack), which
+is what Slack shows: nudgebot with the action in full, the bare app with a constant. Times run from
+sending the signed request to reading the whole response, and the check that the answer is the real
+one (not an error) is part of every request.
+
+Bolt (process_before_response=False) looks for the ack every 10 ms, so both apps' medians sit near
+that floor; what the ratio shows is whether nudgebot's work (identity, queries, rendering) fits in
+the same tick as a constant.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from benchmarks.bigdb import build, slack_id
+from bot.server import build_web_app
+from bot.settings import load_settings
+from bot.slack.messenger import SlackMessenger, messenger_client
+from bot.wiring import build_core
+from storage.clock import SystemClock
+from storage.db import create_engine
+from storage.migrate import upgrade
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SIGNING_SECRET, command_body, signed_headers
+
+ACTIONS, PEOPLE, EVIDENCE = 500, 5_000, 200_000
+ROUNDS, WARMUP = 300, 30
+GOAL = 1.5
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+def bare_app(api_url: str) -> web.Application:
+    """The floor: a bolt AsyncApp with the same signing and client that answers a constant."""
+    bolt = AsyncApp(client=AsyncWebClient(token="xoxb-bare", base_url=api_url), signing_secret=SIGNING_SECRET)
+
+    @bolt.command("/commitments")
+    async def constant(ack: AsyncAck) -> None:
+        await ack(text="constant", response_type="ephemeral")
+
+    async def handle(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    app = web.Application()
+    app.router.add_post("/slack/events", handle)
+    return app
+
+
+Probe = Callable[[str], Awaitable[float]]
+
+
+def prober(http: aiohttp.ClientSession, url: str, user: str, expect: Callable[[str, str], bool]) -> Probe:
+    async def probe(key: str) -> float:
+        body = command_body("/commitments", key, user_id=user, response_url="http://127.0.0.1:9/unused")
+        start = time.perf_counter()
+        async with http.post(f"{url}/slack/events", data=body.encode(), headers=signed_headers(body)) as resp:
+            text = await resp.text()
+        elapsed = (time.perf_counter() - start) * 1000
+        if resp.status != 200 or not expect(key, text):
+            raise RuntimeError(f"unexpected answer from {url}: {resp.status} {text[:200]}")
+        return elapsed
+
+    return probe
+
+
+def figures(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        engine = create_engine(url)
+        await upgrade(engine)
+        started = time.perf_counter()
+        keys = await build(engine, actions=ACTIONS, people=PEOPLE, evidence=EVIDENCE)
+        await engine.dispose()
+        print(
+            f"database: {ACTIONS} actions, {PEOPLE} people, {EVIDENCE} evidence rows "
+            f"({time.perf_counter() - started:.1f} s to build)"
+        )
+        await run(url, keys)
+
+
+async def run(database_url: str, keys: list[str]) -> None:
+    fake = await FakeSlack().start()
+    settings = load_settings(
+        database_url=database_url,
+        slack_bot_token="xoxb-bench",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.api_url,
+        log_level="WARNING",
+    )
+    core = build_core(settings, clock=SystemClock())
+    core = core.with_messenger(SlackMessenger(messenger_client("xoxb-bench", fake.api_url), core.deps))
+    ours_runner, ours_url = await serve(build_web_app(core))
+    bare_runner, bare_url = await serve(bare_app(fake.api_url))
+    try:
+        async with aiohttp.ClientSession() as http:
+            user = slack_id(PEOPLE // 2)
+            ours = prober(http, ours_url, user, lambda key, text: key in text and "blocks" in text)
+            bare = prober(http, bare_url, user, lambda _key, text: "constant" in text)
+            results: dict[str, list[float]] = {"nudgebot": [], "bare": []}
+            for n in range(WARMUP + ROUNDS):
+                key = keys[(n * 37) % len(keys)]
+                pair = [("nudgebot", ours), ("bare", bare)]
+                for name, probe in pair if n % 2 == 0 else reversed(pair):
+                    sample = await probe(key)
+                    if n >= WARMUP:
+                        results[name].append(sample)
+        report(results)
+    finally:
+        for runner in (ours_runner, bare_runner):
+            await runner.cleanup()
+        await fake.stop()
+        await core.close()
+
+
+def report(results: dict[str, list[float]]) -> None:
+    print(f"/commitments KEY, {ROUNDS} signed requests to each app, interleaved; milliseconds")
+    print(f"{'':10} {'median':>8} {'p99':>8}")
+    medians = {}
+    for name, samples in results.items():
+        median, p99 = figures(samples)
+        medians[name] = median
+        print(f"{name:10} {median:8.2f} {p99:8.2f}")
+    ratio = medians["nudgebot"] / medians["bare"]
+    verdict = "within" if ratio <= GOAL else "MISSES"
+    print(f"ratio of medians: {ratio:.2f}x — {verdict} the {GOAL}x goal")
