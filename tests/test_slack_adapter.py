@@ -83,7 +83,12 @@ async def long_list(deps: Deps, actor: Actor, text: str) -> Response:
 
 
 async def record(deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
-    assert origin.message is not None
+    if not actor.known:
+        return Response(
+            message=Message(fallback="Not yours", parts=(Text("Only its owners can update it."),))
+        )
+    if origin.message is None or action == "rec.page":
+        return Response(replace_original=Message(fallback="Page 2", parts=(Text(f"Page {value}"),)))
     await _evidence(deps, actor, value, "", "on_track", origin.delivery_id)
     return Response(
         replace_original=Message(fallback="Recorded", parts=(Text(f"Recorded {value}: on track"),))
@@ -369,3 +374,36 @@ async def test_a_slow_answer_is_acked_at_once_and_follows_by_response_url(
     assert late["response_type"] == "ephemeral"
     assert late["text"] == "late"
     assert late["blocks"][0]["text"]["text"] == "Here it is, late."
+
+
+async def test_a_refusal_on_a_dm_button_goes_to_that_dm_thread(rig: SlackRig) -> None:
+    payload = block_action(
+        user_id=STRANGER[0],
+        action_id=ids.slack_action_id("rec.on", 2, 0),
+        value="INF-1",
+        channel="D-STRANGER",
+        message_ts="1700.9",
+    )
+    assert (await rig.interact(payload)).status == 200
+    posted = (await eventually(lambda: rig.fake.calls_to("chat.postMessage")))[0].args
+    assert (posted["channel"], posted["thread_ts"]) == ("D-STRANGER", "1700.9")
+    assert posted["text"] == "Not yours"
+    assert rig.fake.calls_to("chat.update") == []
+    assert await count(rig, Evidence) == 0
+
+
+async def test_a_button_on_an_ephemeral_answer_replaces_it_through_response_url(rig: SlackRig) -> None:
+    payload = block_action(
+        user_id=rig.user(CASEY),
+        action_id=ids.slack_action_id("rec.page", 4, 1),
+        value="2",
+        channel="C-GENERAL",
+        message_ts="1700.7",
+        response_url=rig.fake.response_url("eph"),
+    )
+    payload["container"]["is_ephemeral"] = True
+    assert (await rig.interact(payload)).status == 200
+    replaced = (await eventually(rig.responses))[0].args
+    assert replaced["replace_original"] is True
+    assert replaced["blocks"][0]["text"]["text"] == "Page 2"
+    assert rig.fake.calls_to("chat.update") == []
