@@ -113,7 +113,8 @@ def render_blocks(message: Message, *, max_blocks: int = ids.MAX_MESSAGE_BLOCKS)
 
 
 def fallback_text(message: Message) -> str:
-    return cut(plain(message.fallback), ids.MAX_FALLBACK_TEXT) or "nudgebot"
+    """The notification text; Slack reads & < > in it as markup too, so they are escaped."""
+    return cut(escape(plain(message.fallback)), ids.MAX_FALLBACK_TEXT) or "nudgebot"
 
 
 def render_home(message: Message) -> dict[str, Any]:
