@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.slack import ids
-from bot.slack.listeners import commands
+from bot.slack.listeners import commands, views
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape
 from handlers.messages import Button, Buttons, Form, LongText, Message, ShortText, Text
@@ -407,3 +407,26 @@ async def test_a_button_on_an_ephemeral_answer_replaces_it_through_response_url(
     assert replaced["replace_original"] is True
     assert replaced["blocks"][0]["text"]["text"] == "Page 2"
     assert rig.fake.calls_to("chat.update") == []
+
+
+async def test_a_slow_form_is_closed_in_time_and_its_errors_follow_as_a_message(
+    rig: SlackRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "ANSWER_WITHIN", 0.05)
+    gate = asyncio.Event()
+
+    async def slow_note(deps: Deps, actor: Actor, values: Mapping[str, str], state: str) -> Response:
+        await gate.wait()
+        return Response(errors={"headline": "That headline is already taken."})
+
+    rig.core.router.form("note", slow_note)
+    casey = rig.user(CASEY)
+    await rig.command("/form", "INF-1", user=casey)
+    view = (await eventually(lambda: rig.fake.calls_to("views.open")))[0].args["view"]
+    closed = await rig.interact(view_submission(view, user=casey, values={"headline": "Briefing"}))
+    assert (closed.status, closed.text) == (200, "")
+    gate.set()
+    told = (await eventually(lambda: rig.fake.calls_to("chat.postMessage")))[0].args
+    assert told["channel"] == f"D{casey}"
+    assert "That headline is already taken." in told["blocks"][0]["text"]["text"]
+    assert await count(rig, Evidence) == 0
