@@ -30,7 +30,9 @@ from benchmarks.bigdb import build, slack_id
 from bot.server import build_web_app
 from bot.settings import load_settings
 from bot.slack.messenger import SlackMessenger, messenger_client
-from bot.wiring import build_core
+from bot.slack.blocks import render_blocks
+from bot.wiring import Core, build_core
+from handlers.identity import resolve_actor
 from storage.clock import SystemClock
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -131,11 +133,27 @@ async def run(database_url: str, keys: list[str]) -> None:
                     if n >= WARMUP:
                         results[name].append(sample)
         report(results)
+        await inside(core, user, keys)
     finally:
         for runner in (ours_runner, bare_runner):
             await runner.cleanup()
         await fake.stop()
         await core.close()
+
+
+async def inside(core: Core, user: str, keys: list[str]) -> None:
+    """The same work without HTTP or bolt: who is asking, the handler, and the Block Kit rendering."""
+    samples = []
+    for n in range(WARMUP + ROUNDS):
+        start = time.perf_counter()
+        actor = await resolve_actor(core.deps, "slack", user)
+        response = await core.router.on_command(core.deps, actor, "commitments", keys[(n * 37) % len(keys)])
+        if response.message is not None:
+            render_blocks(response.message)
+        if n >= WARMUP:
+            samples.append((time.perf_counter() - start) * 1000)
+    median, p99 = figures(samples)
+    print(f"{'(work)':10} {median:8.2f} {p99:8.2f}   identity + handler + rendering, in process")
 
 
 def report(results: dict[str, list[float]]) -> None:
