@@ -29,8 +29,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from benchmarks.bigdb import build, slack_id
 from bot.server import build_web_app
 from bot.settings import load_settings
-from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.slack.blocks import render_blocks
+from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.wiring import Core, build_core
 from handlers.identity import resolve_actor
 from storage.clock import SystemClock
