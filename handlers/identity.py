@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import Row, Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Actor, Deps
 from storage.models import Person, PersonRole, PlatformIdentity, Role
 
 
+def _with_roles() -> Select[Person, str | None, str | None]:
+    """A person with each of their roles and its permissions, one row per role (one row if none)."""
+    return (
+        select(Person, Role.name, Role.permissions)
+        .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+        .outerjoin(Role, Role.name == PersonRole.role_name)
+    )
+
+
 async def resolve_actor(
     deps: Deps, platform: str, platform_user_id: str, *, email: str | None = None, display_name: str = ""
 ) -> Actor:
-    """The Actor for a platform user; links the identity on first sight when the email matches a person."""
+    """The Actor for a platform user; links the identity on first sight when the email matches a person.
+
+    Every inbound request passes here, so a linked user costs one indexed query."""
     async with deps.sessions() as session:
-        person = await session.scalar(
-            select(Person)
-            .join(PlatformIdentity, PlatformIdentity.person_id == Person.id)
-            .where(PlatformIdentity.platform == platform, PlatformIdentity.external_id == platform_user_id)
-        )
-        if person is None and email:
+        rows = (
+            await session.execute(
+                _with_roles()
+                .join(PlatformIdentity, PlatformIdentity.person_id == Person.id)
+                .where(
+                    PlatformIdentity.platform == platform, PlatformIdentity.external_id == platform_user_id
+                )
+            )
+        ).all()
+        if not rows and email:
             person = await session.scalar(select(Person).where(Person.email == email.strip().lower()))
             if person is not None:
                 session.add(
@@ -36,35 +52,30 @@ async def resolve_actor(
                 except IntegrityError:
                     # Linked concurrently by another request, or this person already has another id here.
                     await session.rollback()
-        if person is None or not person.active:
-            return Actor(platform=platform, platform_user_id=platform_user_id, name=display_name)
-        # Same session: every inbound request passes here, so a linked user costs two indexed queries.
-        return await _actor(session, person, platform=platform, platform_user_id=platform_user_id)
+                rows = (await session.execute(_with_roles().where(Person.id == person.id))).all()
+    if not rows or not rows[0][0].active:
+        return Actor(platform=platform, platform_user_id=platform_user_id, name=display_name)
+    return _actor(rows, platform=platform, platform_user_id=platform_user_id)
 
 
 async def actor_for_person(deps: Deps, person_id: int, *, platform: str, platform_user_id: str = "") -> Actor:
     """The Actor for a known person, with the permissions their roles grant."""
     async with deps.sessions() as session:
-        person = await session.get(Person, person_id)
-        if person is None:
-            return Actor(platform=platform, platform_user_id=platform_user_id)
-        return await _actor(session, person, platform=platform, platform_user_id=platform_user_id)
+        rows = (await session.execute(_with_roles().where(Person.id == person_id))).all()
+    if not rows:
+        return Actor(platform=platform, platform_user_id=platform_user_id)
+    return _actor(rows, platform=platform, platform_user_id=platform_user_id)
 
 
-async def _actor(session: AsyncSession, person: Person, *, platform: str, platform_user_id: str) -> Actor:
-    """Roles and the permissions they grant, in one query."""
-    granted = (
-        await session.execute(
-            select(Role.name, Role.permissions)
-            .join(PersonRole, PersonRole.role_name == Role.name)
-            .where(PersonRole.person_id == person.id)
-        )
-    ).all()
+def _actor(
+    rows: Sequence[Row[Person, str | None, str | None]], *, platform: str, platform_user_id: str
+) -> Actor:
+    person = rows[0][0]
     return Actor(
         platform=platform,
         platform_user_id=platform_user_id,
         person_id=person.id,
         name=person.name,
-        roles=frozenset(name for name, _ in granted),
-        permissions=frozenset(p for _, line in granted for p in line.split()),
+        roles=frozenset(name for _, name, _ in rows if name),
+        permissions=frozenset(p for _, _, line in rows for p in (line or "").split()),
     )

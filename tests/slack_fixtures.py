@@ -96,6 +96,18 @@ class SlackRig:
         )
         return await self.post(body)
 
+    async def ask(self, command: str, text: str, *, user: str, channel: str = "C-GENERAL") -> dict[str, Any]:
+        """A command's answer: in the ack when it was quick, else (a loaded machine) by response_url."""
+        before = len(self.responses())
+        reply = await self.command(command, text, user=user, channel=channel)
+        assert reply.status == 200, reply
+        if reply.text:
+            answer = reply.json()
+            assert isinstance(answer, dict)
+            return answer
+        late = await eventually(lambda: self.responses()[before:])
+        return late[0].args
+
     async def interact(self, payload: dict[str, Any]) -> Reply:
         return await self.post(interaction_body(payload))
 
