@@ -39,9 +39,11 @@ async def resolve_actor(
         if not rows and email:
             person = await session.scalar(select(Person).where(Person.email == email.strip().lower()))
             if person is not None:
+                # Read it now: a rollback below expires the object, and async code cannot reload it.
+                person_id = person.id
                 session.add(
                     PlatformIdentity(
-                        person_id=person.id,
+                        person_id=person_id,
                         platform=platform,
                         external_id=platform_user_id,
                         linked_at=deps.clock.now(),
@@ -52,7 +54,7 @@ async def resolve_actor(
                 except IntegrityError:
                     # Linked concurrently by another request, or this person already has another id here.
                     await session.rollback()
-                rows = (await session.execute(_with_roles().where(Person.id == person.id))).all()
+                rows = (await session.execute(_with_roles().where(Person.id == person_id))).all()
     if not rows or not rows[0][0].active:
         return Actor(platform=platform, platform_user_id=platform_user_id, name=display_name)
     return _actor(rows, platform=platform, platform_user_id=platform_user_id)
