@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.dedupe import dedupe_events
+from bot.slack.messenger import quiet_sdk_logger
 from bot.wiring import Core
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ def build_slack_app(core: Core) -> AsyncApp:
     connection error or a 429 is retried once here; outbound sends go through `SlackMessenger`, which
     never retries on its own."""
     settings = core.settings
+    sdk_log = quiet_sdk_logger()
     client = AsyncWebClient(
+        logger=sdk_log,
         token=secret(settings.slack_bot_token),
         base_url=settings.slack_api_url,
         retry_handlers=[
@@ -43,6 +46,7 @@ def build_slack_app(core: Core) -> AsyncApp:
     )
     signing_secret = secret(settings.slack_signing_secret)
     app = AsyncApp(
+        logger=sdk_log,
         client=client,
         signing_secret=signing_secret,
         # Socket Mode messages arrive over an authenticated websocket and carry no signature.

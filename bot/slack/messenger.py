@@ -49,8 +49,15 @@ PERMANENT = frozenset(
 )
 
 
+def quiet_sdk_logger() -> logging.Logger:
+    """The SDKs log request bodies and payloads at DEBUG; DESIGN §5 keeps those out of every log."""
+    sdk_log = logging.getLogger("nudgebot.slack_sdk")
+    sdk_log.setLevel(logging.INFO)
+    return sdk_log
+
+
 def messenger_client(token: str, api_url: str) -> AsyncWebClient:
-    return AsyncWebClient(token=token, base_url=api_url, retry_handlers=[])
+    return AsyncWebClient(token=token, base_url=api_url, retry_handlers=[], logger=quiet_sdk_logger())
 
 
 class SlackMessenger:

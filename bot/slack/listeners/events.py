@@ -5,6 +5,7 @@ Bolt acks events itself; duplicates were already dropped by `bot.slack.dedupe`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -18,6 +19,8 @@ from bot.slack.replies import Surface, deliver
 from bot.wiring import Core
 from handlers.context import Origin
 from handlers.messenger import MessageRef
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, core: Core) -> None:
@@ -60,6 +63,10 @@ async def handle_home_opened(core: Core, event: dict[str, Any], *, client: Async
     if event.get("tab", "home") != "home" or not event.get("user"):
         return
     user_id = str(event["user"])
-    actor = await actor_for(core.deps, client, user_id)
-    message = await core.router.on_home(core.deps, actor)
-    await client.views_publish(user_id=user_id, view=render_home(message))
+    try:
+        actor = await actor_for(core.deps, client, user_id)
+        message = await core.router.on_home(core.deps, actor)
+        await client.views_publish(user_id=user_id, view=render_home(message))
+    except Exception:
+        # Nobody is waiting on a reply here; the tab keeps its last version.
+        log.exception("slack home tab failed for user %s", user_id)
