@@ -6,7 +6,7 @@ import asyncio
 import importlib
 
 # One module per benchmark; each has `async def main() -> None`.
-BENCHES = ("benchmarks.commitments",)
+BENCHES = ("benchmarks.commitments_lookup", "benchmarks.commitments")
 
 
 def run() -> None:

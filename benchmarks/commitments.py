@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -25,8 +26,10 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks.bigdb import build, slack_id
+from benchmarks.commitments_lookup import ACTIONS, EVIDENCE, PEOPLE, seed
 from bot.server import build_web_app
 from bot.settings import load_settings
 from bot.slack.blocks import render_blocks
@@ -36,11 +39,12 @@ from handlers.identity import resolve_actor
 from storage.clock import SystemClock
 from storage.db import create_engine
 from storage.migrate import upgrade
+from storage.models import Action, Person, PlatformIdentity
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SIGNING_SECRET, command_body, signed_headers
 
-ACTIONS, PEOPLE, EVIDENCE = 500, 5_000, 200_000
 ROUNDS, WARMUP = 300, 30
+LINKED = datetime(2024, 4, 1, tzinfo=UTC)
 GOAL = 1.5
 
 
@@ -97,13 +101,29 @@ async def main() -> None:
         engine = create_engine(url)
         await upgrade(engine)
         started = time.perf_counter()
-        keys = await build(engine, actions=ACTIONS, people=PEOPLE, evidence=EVIDENCE)
+        await seed(engine)
+        keys = await link_everyone(engine)
         await engine.dispose()
         print(
             f"database: {ACTIONS} actions, {PEOPLE} people, {EVIDENCE} evidence rows "
             f"({time.perf_counter() - started:.1f} s to build)"
         )
         await run(url, keys)
+
+
+def slack_id(person_id: int) -> str:
+    return f"U{person_id:06d}"
+
+
+async def link_everyone(engine: AsyncEngine) -> list[str]:
+    """Every person linked to a Slack id, as after their first request; returns the action keys."""
+    async with engine.begin() as conn:
+        people = (await conn.scalars(select(Person.id))).all()
+        await conn.execute(
+            insert(PlatformIdentity),
+            [dict(person_id=p, platform="slack", external_id=slack_id(p), linked_at=LINKED) for p in people],
+        )
+        return list((await conn.scalars(select(Action.key).order_by(Action.position))).all())
 
 
 async def run(database_url: str, keys: list[str]) -> None:
@@ -121,7 +141,7 @@ async def run(database_url: str, keys: list[str]) -> None:
     bare_runner, bare_url = await serve(bare_app(fake.api_url))
     try:
         async with aiohttp.ClientSession() as http:
-            user = slack_id(PEOPLE // 2)
+            user = slack_id(PEOPLE // 2)  # a staff member, linked
             ours = prober(http, ours_url, user, lambda key, text: key in text and "blocks" in text)
             bare = prober(http, bare_url, user, lambda _key, text: "constant" in text)
             results: dict[str, list[float]] = {"nudgebot": [], "bare": []}
