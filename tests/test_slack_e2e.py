@@ -4,7 +4,6 @@ Slack and the database. The demo plan and people are imported through the real i
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,13 +11,14 @@ import yaml
 from sqlalchemy import select
 
 from bot.slack import ids
-from handlers.messenger import MessageRef, Recipient
+from handlers.messenger import MessageRef
 from handlers.nudges import DueItem, nudge_message
 from storage.clock import FixedClock
-from storage.models import Action, Evidence, Person, UpdateRequest
+from storage.models import Action, Evidence, Person
 from storage.plan_file import parse_plan
 from storage.plan_import import import_plan
 from tests.fakes.slack_requests import block_action
+from tests.handlers_support import sent_nudge
 from tests.slack_fixtures import (
     PLAN,
     STRANGER,
@@ -52,37 +52,16 @@ def texts(blocks: list[dict[str, Any]]) -> str:
 
 
 async def send_nudge(rig: SlackRig, email: str, keys: list[str]) -> MessageRef:
-    """Send the real nudge message through SlackMessenger and write the update requests the jobs would."""
-    now = rig.core.deps.clock.now()
+    """Post the real nudge message through SlackMessenger, then the update requests the jobs would write."""
     async with rig.core.deps.sessions() as session:
         person = await session.scalar(select(Person).where(Person.email == email))
         assert person is not None
         rows = {a.key: a for a in (await session.scalars(select(Action).where(Action.key.in_(keys)))).all()}
     items = [DueItem(action_key=k, title=rows[k].title, period_label="October 2024") for k in keys]
     assert rig.core.deps.messenger is not None
-    ref = await rig.core.deps.messenger.send_direct(
-        Recipient(person_id=person.id, name=person.name, email=person.email),
-        nudge_message(person.name, items),
-    )
-    async with rig.core.deps.sessions() as session:
-        for key in keys:
-            session.add(
-                UpdateRequest(
-                    kind="nudge",
-                    recipient=f"person:{person.id}",
-                    person_id=person.id,
-                    subject=key,
-                    period="2024-10",
-                    action_id=rows[key].id,
-                    status="sent",
-                    due_at=now - timedelta(hours=1),
-                    sent_at=now - timedelta(minutes=30),
-                    message_ref=ref.as_dict(),
-                    created_at=now - timedelta(hours=1),
-                )
-            )
-        await session.commit()
-    return ref
+    # The owner's DM channel as the handler tests name it; SlackMessenger.send_direct has its own test.
+    posted = await rig.core.deps.messenger.post_channel("D-OWNER", nudge_message(person.name, items))
+    return await sent_nudge(rig.core.deps, email, keys, ts=posted.id)
 
 
 def button(rig: SlackRig, neutral: str, value: str) -> str:
