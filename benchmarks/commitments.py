@@ -13,6 +13,7 @@ the same tick as a constant.
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import tempfile
 import time
@@ -187,3 +188,7 @@ def report(results: dict[str, list[float]]) -> None:
     ratio = medians["nudgebot"] / medians["bare"]
     verdict = "within" if ratio <= GOAL else "MISSES"
     print(f"ratio of medians: {ratio:.2f}x — {verdict} the {GOAL}x goal")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
