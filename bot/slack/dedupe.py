@@ -12,27 +12,12 @@ from collections.abc import Awaitable, Callable
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from sqlalchemy.exc import IntegrityError
 
 from bot.slack import ids
 from handlers.context import Deps
-from storage.models import ProcessedDelivery
+from storage.deliveries import first_delivery
 
 log = logging.getLogger(__name__)
-
-
-async def first_delivery(deps: Deps, delivery_id: str) -> bool:
-    """True for the first delivery of `delivery_id`, recording it; False for every later one."""
-    async with deps.sessions() as session:
-        session.add(
-            ProcessedDelivery(platform=ids.PLATFORM, delivery_id=delivery_id, received_at=deps.clock.now())
-        )
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            return False
-    return True
 
 
 def dedupe_events(deps: Deps) -> Callable[..., Awaitable[BoltResponse]]:
@@ -41,7 +26,13 @@ def dedupe_events(deps: Deps) -> Callable[..., Awaitable[BoltResponse]]:
     async def middleware(req: AsyncBoltRequest, next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
         body = req.body
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and event_id and not await first_delivery(deps, event_id):
+        if (
+            isinstance(event_id, str)
+            and event_id
+            and not await first_delivery(
+                deps.sessions, platform=ids.PLATFORM, delivery_id=event_id, now=deps.clock.now()
+            )
+        ):
             retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
             log.info("dropped duplicate event %s (retry %s)", event_id, retry)
             return BoltResponse(status=200, body="")

@@ -8,7 +8,6 @@ import traceback
 
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
-from sqlalchemy.exc import IntegrityError
 
 from bot.teams import forms, ids, references
 from bot.teams.actors import actor_for, user_key
@@ -19,7 +18,7 @@ from bot.wiring import Core
 from handlers.context import Actor, Origin, Response
 from handlers.messages import Message, Text
 from handlers.messenger import MessageRef
-from storage.models import ProcessedDelivery
+from storage.deliveries import first_delivery as delivered_first
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +48,10 @@ async def first_delivery(core: Core, activity_id: str) -> bool:
     """Teams re-sends an activity it thinks failed; the first to arrive wins, across processes."""
     if not activity_id:
         return True
-    deps = core.deps
-    async with deps.sessions() as session:
-        key = f"{ids.DELIVERY_PREFIX}{activity_id}"[:200]
-        session.add(ProcessedDelivery(platform=ids.PLATFORM, delivery_id=key, received_at=deps.clock.now()))
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            return False
-    return True
+    key = f"{ids.DELIVERY_PREFIX}{activity_id}"
+    return await delivered_first(
+        core.deps.sessions, platform=ids.PLATFORM, delivery_id=key, now=core.deps.clock.now()
+    )
 
 
 async def on_message(core: Core, context: TurnContext) -> None:
