@@ -17,6 +17,15 @@ class UpdateRequest(Base):
 
     A row is written before anything is sent, claimed by one sender, then marked sent; a crash
     leaves rows that the next run finishes, and the unique key stops a second run writing another.
+
+    Two sorts of row share the table (see `jobs.outbox`):
+    - *message* rows are what gets sent: ``nudge`` (one per owner and local day, key
+      ``person:<id>`` / "" / ``2024-10-07``), ``escalation`` (one per SMT lead and day), and the
+      digests (``smt_digest`` / ``channel:<name>`` / "" / ``2024-W41``). They carry `message_ref`.
+    - *ask* rows (``kind="ask"``) track one owner's update on one action or measure for one period
+      (``person:<id>`` / ``INF-1`` or ``INF-1#m12`` / ``2024-10``); they are never sent themselves:
+      `parent_id` names the latest message that listed them, whose `message_ref` is copied onto them
+      when it is sent. Handlers mark them answered by `message_ref` or by (`person_id`, `action_id`).
     """
 
     __tablename__ = "update_requests"
@@ -33,6 +42,10 @@ class UpdateRequest(Base):
     # The reporting period in the plan's year: "2024-10", "2024-Q3", "2024-H2", "2024-W41".
     period: Mapped[str] = mapped_column(String(20))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
+    # On an ask row: the message row that last listed it (first nudge, then each reminder).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("update_requests.id"), index=True)
+    # pending → sending → sent | failed (message rows); pending → sent (ask rows, with their message);
+    # "skipped" when a message had nothing left to say by the time it was sent.
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime]
@@ -41,6 +54,11 @@ class UpdateRequest(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     sent_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
+    # Ask rows: reminders sent so far, and when the ask was escalated to the SMT.
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None]
+    # Message rows that list things decided when they were written (an escalation's items), as plain data.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Where the message landed ({"platform", "channel", "id"}), so replies in its thread find it.
     message_ref: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A short reason only (an error class or API error code); never a token or a message body.

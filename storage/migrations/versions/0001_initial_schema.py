@@ -322,6 +322,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=80), nullable=False),
         sa.Column("period", sa.String(length=20), nullable=False),
         sa.Column("action_id", sa.Integer(), nullable=True),
+        sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("due_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -330,6 +331,9 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.String(length=80), nullable=True),
         sa.Column("sent_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("answered_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminders", sa.Integer(), nullable=False),
+        sa.Column("escalated_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("message_ref", sa.JSON(), nullable=True),
         sa.Column("last_error", sa.String(length=200), nullable=True),
         sa.Column("created_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -338,6 +342,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_update_requests_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["update_requests.id"], name=op.f("fk_update_requests_parent_id_update_requests")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_update_requests")),
         sa.UniqueConstraint(
@@ -350,6 +357,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("update_requests", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_update_requests_action_id"), ["action_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_update_requests_parent_id"), ["parent_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_update_requests_person_id"), ["person_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_update_requests_status"), ["status"], unique=False)
 
@@ -402,6 +410,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_update_requests_status"))
         batch_op.drop_index(batch_op.f("ix_update_requests_person_id"))
         batch_op.drop_index(batch_op.f("ix_update_requests_action_id"))
+        batch_op.drop_index(batch_op.f("ix_update_requests_parent_id"))
 
     op.drop_table("update_requests")
     with op.batch_alter_table("snoozes", schema=None) as batch_op:

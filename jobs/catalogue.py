@@ -1,0 +1,151 @@
+"""Every job the bot runs on its own clock, and `run_job`: run one of them "as of" any moment.
+
+`run_job(ctx, name, at=...)` is the one entry point the scheduler, `nudgebot jobs run` and the sandbox
+call. A job first writes its outbox rows (idempotent), then delivers every row that is due; the report
+lists what was sent, in words. Another feature adds a job by adding a `JobSpec` to `CATALOGUE` and, if
+it sends a new kind of row, a builder to `BUILDERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobs.config import EngineSettings
+from jobs.context import JobContext, JobReport
+from jobs.delivery import Builder, deliver
+from jobs.digests import RECI_DIGEST, SMT_DIGEST, build_reci, build_smt, enqueue_digest
+from jobs.nudge_messages import build_escalation, build_nudge
+from jobs.nudges import ESCALATION, NUDGE, plan_nudges
+
+Enqueue = Callable[[AsyncSession, JobContext, datetime], Awaitable[list[str]]]
+TriggerFactory = Callable[[EngineSettings], Any]
+
+
+class UnknownJob(KeyError):
+    """A job name that is not in the catalogue."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    description: str
+    trigger: TriggerFactory
+    enqueue: Enqueue
+    # Run once at start-up when a scheduled run fell inside the grace window while the bot was down.
+    catch_up: bool = False
+
+
+async def _nudges(session: AsyncSession, ctx: JobContext, at: datetime) -> list[str]:
+    tick = await plan_nudges(session, now=at, settings=ctx.settings)
+    notes = [
+        f"{tick.messages} owner message(s) written: {tick.new_asks} new ask(s), {tick.reminders} reminder(s)"
+    ]
+    if tick.escalated:
+        notes.append(f"escalated: {', '.join(tick.escalated)}")
+    return notes
+
+
+def _digest(kind: str) -> Enqueue:
+    async def enqueue(session: AsyncSession, ctx: JobContext, at: datetime) -> list[str]:
+        written = await enqueue_digest(session, kind, now=at, ctx=ctx)
+        return [] if written else [f"{kind} for this period was already written"]
+
+    return enqueue
+
+
+def _zone(settings: EngineSettings) -> ZoneInfo:
+    return ZoneInfo(settings.timezone)
+
+
+CATALOGUE: dict[str, JobSpec] = {
+    "nudges": JobSpec(
+        name="nudges",
+        description="Nudge owners whose updates are due, remind, escalate; retry unsent messages",
+        trigger=lambda s: IntervalTrigger(minutes=s.nudge_tick_minutes, timezone=_zone(s)),
+        enqueue=_nudges,
+    ),
+    "smt_digest": JobSpec(
+        name="smt_digest",
+        description="Weekly digest to the SMT channel",
+        trigger=lambda s: CronTrigger(
+            day_of_week=s.smt_digest_day,
+            hour=s.smt_digest_time.hour,
+            minute=s.smt_digest_time.minute,
+            timezone=_zone(s),
+        ),
+        enqueue=_digest(SMT_DIGEST),
+        catch_up=True,
+    ),
+    "reci_digest": JobSpec(
+        name="reci_digest",
+        description="Monthly progress digest to the RECI channel (no personal performance)",
+        trigger=lambda s: CronTrigger(
+            day=s.reci_digest_day,
+            hour=s.reci_digest_time.hour,
+            minute=s.reci_digest_time.minute,
+            timezone=_zone(s),
+        ),
+        enqueue=_digest(RECI_DIGEST),
+        catch_up=True,
+    ),
+}
+
+BUILDERS: dict[str, Builder] = {
+    NUDGE: build_nudge,
+    ESCALATION: build_escalation,
+    SMT_DIGEST: build_smt,
+    RECI_DIGEST: build_reci,
+}
+
+catalogue: tuple[str, ...] = tuple(CATALOGUE)
+
+
+def next_run(name: str, settings: EngineSettings, *, now: datetime) -> datetime | None:
+    trigger = CATALOGUE[name].trigger(settings)
+    when: datetime | None = trigger.get_next_fire_time(None, now)
+    return when
+
+
+async def run_job(ctx: JobContext, name: str, *, at: datetime) -> JobReport:
+    """Run job `name` as of `at`: write its rows, then deliver everything due. Safe to run twice at once."""
+    if at.tzinfo is None:
+        raise ValueError("run_job needs a time-zone-aware `at`")
+    spec = CATALOGUE.get(name)
+    if spec is None:
+        raise UnknownJob(name)
+    report = JobReport(job=name, at=at)
+    async with ctx.sessions() as session, session.begin():
+        report.notes += await spec.enqueue(session, ctx, at)
+    delivered = await deliver(ctx, now=at, builders=BUILDERS)
+    report.sent += delivered.sent
+    report.failed += delivered.failed
+    return report
+
+
+def missed(name: str, settings: EngineSettings, *, now: datetime) -> datetime | None:
+    """The scheduled run of `name` that fell within the grace window before `now`, if any."""
+    trigger = CATALOGUE[name].trigger(settings)
+    earliest = now - timedelta(seconds=settings.misfire_grace_seconds)
+    when: datetime | None = trigger.get_next_fire_time(None, earliest)
+    return when if when is not None and when <= now else None
+
+
+async def catch_up(ctx: JobContext, *, now: datetime) -> list[JobReport]:
+    """At start-up: run each catch-up job whose scheduled time passed within the grace window.
+
+    Posting once, not once per missed run, comes from the outbox key (kind, channel, period): a digest
+    already sent for its period is not written again, whatever APScheduler does.
+    """
+    reports = []
+    for spec in CATALOGUE.values():
+        if spec.catch_up and missed(spec.name, ctx.settings, now=now) is not None:
+            reports.append(await run_job(ctx, spec.name, at=now))
+    return reports

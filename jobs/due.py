@@ -1,0 +1,122 @@
+"""What is due: every (owner, action or measure) pair of the current plan and its current period, in a
+fixed number of queries whatever the size of the plan.
+
+An update is due when the current period of the item's cadence has no update: no evidence on the action
+(on the measure, for a measure with its own cadence) dated inside the period, and no answered ask.
+Measures are asked about on their own only when their cadence differs from their action's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobs.periods import Period, period_for
+from storage.models import Action, ActionOwner, Evidence, Measure, Person, Snooze, Status
+from storage.plan_queries import current_plan
+
+
+@dataclass(frozen=True)
+class Owned:
+    """One thing one owner is asked about."""
+
+    person: Person
+    action: Action
+    subject: str  # "INF-1", or "INF-1#m12" for a measure on its own cadence
+    cadence: str
+    title: str
+    measure_id: int | None = None
+
+    def period(self, day: date) -> Period:
+        return period_for(self.cadence, day)
+
+
+@dataclass
+class Snapshot:
+    """The plan's owned items and the evidence, snoozes needed to decide what is due."""
+
+    owned: list[Owned]
+    # Latest evidence per action, and per measure, since the start of the longest period in use.
+    latest_by_action: dict[int, datetime]
+    latest_by_measure: dict[int, datetime]
+    snoozed: set[tuple[int, int]]
+
+    def updated_in(self, item: Owned, period: Period) -> bool:
+        """Whether evidence for `item` is dated inside `period` (UTC dates; close enough at a day's edge)."""
+        latest = (
+            self.latest_by_measure.get(item.measure_id)
+            if item.measure_id is not None
+            else self.latest_by_action.get(item.action.id)
+        )
+        return latest is not None and latest.date() >= period.start
+
+
+async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> Snapshot:
+    plan = await current_plan(session)
+    if plan is None:
+        return Snapshot([], {}, {}, set())
+    pairs = (
+        await session.execute(
+            select(Action, Person)
+            .join(ActionOwner, ActionOwner.action_id == Action.id)
+            .join(Person, Person.email == ActionOwner.email)
+            .where(
+                Action.plan_id == plan.id,
+                Action.archived_at.is_(None),
+                Action.status != Status.DONE.value,
+                Person.active.is_(True),
+            )
+            .order_by(Person.id, Action.position)
+        )
+    ).all()
+    measures: dict[int, list[Measure]] = defaultdict(list)
+    for measure in (
+        await session.scalars(
+            select(Measure)
+            .join(Action, Action.id == Measure.action_id)
+            .where(Action.plan_id == plan.id, Measure.cadence.is_not(None), Measure.cadence != Action.cadence)
+            .order_by(Measure.position)
+        )
+    ).all():
+        measures[measure.action_id].append(measure)
+    owned: list[Owned] = []
+    for action, person in pairs:
+        owned.append(Owned(person, action, action.key, action.cadence, action.title))
+        for m in measures.get(action.id, []):
+            assert m.cadence is not None
+            owned.append(
+                Owned(person, action, f"{action.key}#m{m.id}", m.cadence, f"Measure: {m.text}", m.id)
+            )
+    since = datetime.combine(earliest, datetime.min.time(), tzinfo=now.tzinfo)
+    by_action: dict[int, datetime] = {}
+    by_measure: dict[int, datetime] = {}
+    for action_id, measure_id, latest in (
+        await session.execute(
+            select(Evidence.action_id, Evidence.measure_id, func.max(Evidence.created_at))
+            .where(Evidence.created_at >= since, Evidence.created_at <= now)
+            .group_by(Evidence.action_id, Evidence.measure_id)
+        )
+    ).all():
+        # func.max loses the column type on SQLite: read it back as an aware UTC datetime.
+        when = _aware(latest)
+        by_action[action_id] = max(by_action.get(action_id, when), when)
+        if measure_id is not None:
+            by_measure[measure_id] = max(by_measure.get(measure_id, when), when)
+    snoozed = {
+        (p, a)
+        for p, a in (
+            await session.execute(select(Snooze.person_id, Snooze.action_id).where(Snooze.until > now))
+        ).all()
+    }
+    return Snapshot(owned, by_action, by_measure, snoozed)
+
+
+def _aware(value: object) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
