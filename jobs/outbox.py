@@ -118,7 +118,8 @@ async def claim_one(session: AsyncSession, *, now: datetime, worker: str, skip: 
         if not ids:
             return None
         for row_id in ids:
-            claim = _mark_claimed(row_id, now, worker).where(UpdateRequest.status == PENDING)
+            # The whole condition again: another sender may have claimed, failed and deferred it meanwhile.
+            claim = _mark_claimed(row_id, now, worker).where(_claimable(now))
             result = await session.execute(claim)
             await session.commit()
             if getattr(result, "rowcount", 0) == 1:
