@@ -9,6 +9,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.logging_setup import configure_logging
+from bot.scheduling import start_jobs
 from bot.server import build_web_app
 from bot.settings import Settings
 from bot.slack.app import build_slack_app, secret
@@ -36,9 +37,12 @@ async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     log.info("nudgebot listening on http://%s:%s/", settings.host, settings.port)
+    jobs = start_jobs(core)
     try:
         await asyncio.Event().wait()
     finally:
+        if jobs is not None:
+            await jobs.stop()
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()

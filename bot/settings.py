@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     escalate_after_reminders: int = Field(default=2, ge=0, le=10)
     # How late a scheduled job may still run after the bot was down (seconds).
     misfire_grace_seconds: int = Field(default=6 * 3600, ge=1)
+    # How often the nudge job looks for owners whose local nudge time has come (minutes).
+    nudge_tick_minutes: int = Field(default=15, ge=1, le=120)
+    # Weekly SMT digest: day of week (mon…sun) and local time; monthly RECI digest: day of month and time.
+    smt_digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    smt_digest_time: time = time(9, 0)
+    reci_digest_day: int = Field(default=1, ge=1, le=28)
+    reci_digest_time: time = time(10, 0)
+    # Sending: the workspace-wide budget and the per-channel rate (messages per second), tries before a
+    # message is marked failed (and reported in the SMT digest).
+    send_rate_per_second: float = Field(default=10.0, gt=0, le=1000)
+    send_rate_per_channel: float = Field(default=1.0, gt=0, le=100)
+    send_max_attempts: int = Field(default=5, ge=1, le=20)
 
     @field_validator("database_url")
     @classmethod

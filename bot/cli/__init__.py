@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot.cli.database import backup_command, db_app
+from bot.cli.jobs import app as jobs_app
 from bot.cli.people import objectives_app, people_app
 from bot.cli.plan import app as plan_app
 from bot.cli.run import run_command
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(plan_app, name="plan")
 app.add_typer(people_app, name="people")
 app.add_typer(objectives_app, name="objectives")
+app.add_typer(jobs_app, name="jobs")
 app.command("backup")(backup_command)
 app.add_typer(teams_app, name="teams")
 

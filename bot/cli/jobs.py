@@ -1,0 +1,105 @@
+"""`nudgebot jobs list` and `nudgebot jobs run NAME [--at TIME]`: how an administrator tests a schedule."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import console, fail, run_with_core, settings_or_exit
+from bot.scheduling import engine_settings, job_context
+from bot.wiring import Core
+from handlers.markup import plain
+from handlers.messages import Context, Heading, Image, Message, Text
+from handlers.messenger import MessageRef, Messenger, Recipient
+from jobs.catalogue import CATALOGUE, UnknownJob, next_run, run_job
+from jobs.context import JobReport
+from storage.clock import SystemClock
+
+app = typer.Typer(help="The bot's scheduled jobs: nudges, reminders, digests.", no_args_is_help=True)
+
+
+class ConsoleMessenger:
+    """With no chat platform configured, `jobs run` shows each message here instead of sending it."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    def _show(self, to: str, message: Message) -> MessageRef:
+        console.rule(f"to {to}", style="dim")
+        for part in message.parts:
+            if isinstance(part, Heading):
+                console.print(f"[bold]{part.text}[/]", highlight=False)
+            elif isinstance(part, Text | Context):
+                console.print(plain(part.markdown if isinstance(part, Text) else part.text), highlight=False)
+            elif isinstance(part, Image):
+                console.print(f"[picture: {part.alt}]", highlight=False)
+        return MessageRef("console", to, str(next(self._ids)))
+
+    async def send_direct(self, recipient: Recipient, message: Message) -> MessageRef:
+        return self._show(recipient.name, message)
+
+    async def post_channel(self, channel: str, message: Message) -> MessageRef:
+        return self._show(f"#{channel}", message)
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        self._show(ref.channel, message)
+
+
+def _messenger(core: Core) -> Messenger:
+    return core.deps.messenger or ConsoleMessenger()
+
+
+@app.command("list")
+def list_command() -> None:
+    """Each job, what it does, and when it runs next."""
+    settings = settings_or_exit()
+    engine = engine_settings(settings)
+    now = SystemClock().now()
+    table = Table("job", "what it does", "next run")
+    for name, spec in CATALOGUE.items():
+        when = next_run(name, engine, now=now)
+        shown = (
+            when.astimezone(ZoneInfo(settings.timezone)).strftime("%a %d %b %Y %H:%M %Z") if when else "never"
+        )
+        table.add_row(name, spec.description, shown)
+    console.print(table)
+
+
+def _parse_at(raw: str | None, timezone: str) -> datetime:
+    if not raw:
+        return SystemClock().now()
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        fail(f"--at {raw!r} is not an ISO time such as 2024-10-07T09:30 or 2024-10-07T09:30+01:00")
+    return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(timezone))
+
+
+@app.command("run")
+def run_command(
+    name: str = typer.Argument(..., help=f"The job: {', '.join(CATALOGUE)}."),
+    at: str = typer.Option(
+        None, "--at", help="Run as of this moment (ISO; local time unless it has an offset)."
+    ),
+) -> None:
+    """Run one job now, as of `--at`, and print what it sent."""
+    settings = settings_or_exit()
+    if name not in CATALOGUE:
+        fail(f"no job {name!r}; the jobs are: {', '.join(CATALOGUE)}")
+    moment = _parse_at(at, settings.timezone)
+
+    async def work(core: Core) -> JobReport:
+        return await run_job(job_context(core, _messenger(core)), name, at=moment)
+
+    try:
+        report = run_with_core(work)
+    except UnknownJob:
+        fail(f"no job {name!r}")
+    for line in report.lines():
+        console.print(line, highlight=False, soft_wrap=True)
+    if report.failed:
+        raise typer.Exit(1)
