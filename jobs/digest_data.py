@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs import outbox
@@ -73,7 +74,8 @@ class DigestData:
         return Counter(a.before if before else a.status for a in actions)
 
 
-def _latest_per_action(plan_id: int, *, until: datetime, with_status: bool) -> object:
+def latest_per_action(plan_id: int, *, until: datetime, with_status: bool) -> Select[Any]:
+    """The latest evidence per action up to `until` (with a status only, if asked): one window query."""
     query = (
         select(
             Evidence.action_id,
@@ -113,7 +115,7 @@ async def gather(
     )
     before: dict[int, str] = {
         row.action_id: row.status
-        for row in (await session.execute(_latest_per_action(plan.id, until=since, with_status=True))).all()  # type: ignore[call-overload]
+        for row in (await session.execute(latest_per_action(plan.id, until=since, with_status=True))).all()
     }
     latest: dict[int, EvidenceRow] = {}
     keys: dict[int, str] = {}
@@ -131,7 +133,7 @@ async def gather(
                 a.id, a.key, a.title, a.objective_id, a.status, before.get(a.id, Status.NOT_STARTED.value)
             )
         )
-    for row in (await session.execute(_latest_per_action(plan.id, until=until, with_status=False))).all():  # type: ignore[call-overload]
+    for row in (await session.execute(latest_per_action(plan.id, until=until, with_status=False))).all():
         latest[row.action_id] = _evidence(row, keys)
     new_filter = (Action.plan_id == plan.id, Evidence.created_at > since, Evidence.created_at <= until)
     new_count = int(

@@ -20,7 +20,7 @@ from jobs.context import JobContext
 from jobs.delivery import Built, Outgoing
 from jobs.digest_data import ActionRow, DigestData, gather
 from jobs.digest_sections import RECI_SECTIONS
-from jobs.periods import Period, iso_week, period_for, previous_period
+from jobs.periods import Period, iso_week, long_date, period_for, previous_period
 from jobs.timing import local_now
 from storage.models import Cadence, Status, UpdateRequest
 
@@ -119,8 +119,8 @@ def _coming(data: DigestData, now: datetime) -> list[Part]:
     return [
         Heading("Coming up"),
         Text(
-            f"- Six-monthly review: end of {escape(half.label)}, {review:%-d %B %Y}\n"
-            f"- Trustees' annual reflection: plan year ends {data.plan.ends:%-d %B %Y}"
+            f"- Six-monthly review: end of {escape(half.label)}, {long_date(review)}\n"
+            f"- Trustees' annual reflection: plan year ends {long_date(data.plan.ends)}"
         ),
     ]
 
@@ -131,7 +131,7 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
         return None
     parts: list[Part] = [
         Heading(f"SMT digest: {data.plan.name}"),
-        Context(f"{len(data.actions)} actions · {row.period} · as of {now:%-d %B %Y}"),
+        Context(f"{len(data.actions)} actions · {row.period} · as of {long_date(now)}"),
         *_progress(data, since_words="last week"),
         Divider(),
         *_attention(data, narratives=True),
@@ -180,12 +180,12 @@ async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext,
         return None
     parts: list[Part] = [
         Heading(f"RECI digest: {data.plan.name}"),
-        Context(f"{len(data.actions)} actions · progress since {period.start:%-d %B %Y}"),
+        Context(f"{len(data.actions)} actions · progress since {long_date(period.start)}"),
         *_progress(data, since_words="last month"),
         Divider(),
         *_attention(data, narratives=False),
         Heading("New evidence"),
-        Text(f"{data.new_evidence_count} update(s) recorded since {period.start:%-d %B}."),
+        Text(f"{data.new_evidence_count} update(s) recorded since {period.start.day} {period.start:%B}."),
         *_coming(data, now),
     ]
     sections = RECI_SECTIONS if ctx.reci_sections is None else ctx.reci_sections

@@ -95,3 +95,8 @@ def iso_week(day: date) -> Period:
     year, week, weekday = day.isocalendar()
     start = day - timedelta(days=weekday - 1)
     return Period(f"{year}-W{week:02d}", f"week {week} of {year}", start, start + timedelta(days=6))
+
+
+def long_date(day: date) -> str:
+    """'7 October 2024' (no leading zero, on every platform)."""
+    return f"{day.day} {day:%B %Y}"

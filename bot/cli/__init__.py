@@ -8,6 +8,7 @@ from bot.cli.database import backup_command, db_app
 from bot.cli.jobs import app as jobs_app
 from bot.cli.people import objectives_app, people_app
 from bot.cli.plan import app as plan_app
+from bot.cli.review_pack import review_pack_command
 from bot.cli.run import run_command
 from bot.cli.teams import teams_app
 
@@ -24,6 +25,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(people_app, name="people")
 app.add_typer(objectives_app, name="objectives")
 app.add_typer(jobs_app, name="jobs")
+app.command("review-pack")(review_pack_command)
 app.command("backup")(backup_command)
 app.add_typer(teams_app, name="teams")
 

@@ -32,11 +32,12 @@ class ConsoleMessenger:
         console.rule(f"to {to}", style="dim")
         for part in message.parts:
             if isinstance(part, Heading):
-                console.print(f"[bold]{part.text}[/]", highlight=False)
+                console.print(part.text, style="bold", highlight=False, markup=False)
             elif isinstance(part, Text | Context):
-                console.print(plain(part.markdown if isinstance(part, Text) else part.text), highlight=False)
+                text = plain(part.markdown if isinstance(part, Text) else part.text)
+                console.print(text, highlight=False, markup=False)
             elif isinstance(part, Image):
-                console.print(f"[picture: {part.alt}]", highlight=False)
+                console.print(f"[picture: {part.alt}]", highlight=False, markup=False)
         return MessageRef("console", to, str(next(self._ids)))
 
     async def send_direct(self, recipient: Recipient, message: Message) -> MessageRef:
@@ -100,6 +101,6 @@ def run_command(
     except UnknownJob:
         fail(f"no job {name!r}")
     for line in report.lines():
-        console.print(line, highlight=False, soft_wrap=True)
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
     if report.failed:
         raise typer.Exit(1)
