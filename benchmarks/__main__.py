@@ -6,7 +6,12 @@ import asyncio
 import importlib
 
 # One module per benchmark; each has `async def main() -> None`.
-BENCHES = ("benchmarks.commitments_lookup", "benchmarks.commitments")
+BENCHES = (
+    "benchmarks.commitments_lookup",
+    "benchmarks.commitments",
+    "benchmarks.fanout",
+    "benchmarks.digest_sql",
+)
 
 
 def run() -> None:

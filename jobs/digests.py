@@ -29,6 +29,9 @@ RECI_DIGEST = "reci_digest"
 # SMART coverage the SMT digest reports (the plan's INF-3 and the SMT's own commitment).
 COVERAGE_ROLES = ("policy", "smt")
 _ATTENTION = (Status.AT_RISK.value, Status.OFF_TRACK.value)
+# How many changes per objective, and items per list, a digest names before it counts the rest.
+MAX_CHANGES = 8
+MAX_LISTED = 12
 
 
 def digest_period(kind: str, now: datetime, ctx: JobContext) -> Period:
@@ -77,25 +80,28 @@ def _counts_line(actions: list[ActionRow], data: DigestData) -> str:
     )
 
 
+def _some(items: Sequence[str], limit: int) -> str:
+    """The first `limit` items, then a count of the rest: digests stay inside the message limits."""
+    shown = "; ".join(items[:limit])
+    return f"{shown}; and {len(items) - limit} more" if len(items) > limit else shown
+
+
 def _progress(data: DigestData, *, since_words: str) -> list[Part]:
     lines: list[str] = []
     for objective, actions in data.by_objective():
-        changed = [a for a in actions if a.before != a.status]
-        change = (
-            "; ".join(f"{a.key} {Status(a.before).label} → {Status(a.status).label}" for a in changed)
-            if changed
-            else "no change"
-        )
+        changed = [
+            f"{a.key} {Status(a.before).label} → {Status(a.status).label}"
+            for a in actions
+            if a.before != a.status
+        ]
+        change = _some(changed, MAX_CHANGES) if changed else "no change"
         lines.append(
             f"- {bold(escape(objective.name))}: {_counts_line(actions, data)}. "
             f"_Since {since_words}:_ {escape(change)}"
         )
     rows = [(o.name, data.counts(a)) for o, a in data.by_objective()]
-    return [
-        Heading("Progress by objective"),
-        *_blocks(lines),
-        status_by_objective(rows, title="Actions by status"),
-    ]
+    chart = status_by_objective(rows, title="Actions by status")
+    return [Heading("Progress by objective"), *_blocks(lines), chart]
 
 
 def _attention(data: DigestData, *, narratives: bool) -> list[Part]:
@@ -103,14 +109,16 @@ def _attention(data: DigestData, *, narratives: bool) -> list[Part]:
     if not flagged:
         return [Heading("At risk or off track"), Text("None this time.")]
     lines = []
-    for a in flagged:
+    for a in flagged[:MAX_LISTED]:
         line = f"- {bold(a.key)} {escape(truncate(a.title, 160))} · {Status(a.status).label}"
         latest = data.latest.get(a.id)
         if narratives and latest is not None and latest.narrative:
             said = escape(truncate(latest.narrative, 300))
             line += f"\n  _{said}_ ({latest.at:%d %b}, {escape(latest.author)})"
         lines.append(line)
-    return [Heading("At risk or off track"), *_blocks(lines)]
+    if len(flagged) > MAX_LISTED:
+        lines.append(f"…and {len(flagged) - MAX_LISTED} more: see `nudgebot review-pack` or /commitments.")
+    return [Heading(f"At risk or off track ({len(flagged)})"), *_blocks(lines)]
 
 
 def _coming(data: DigestData, now: datetime) -> list[Part]:
@@ -140,9 +148,10 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
     by_owner: dict[str, list[str]] = {}
     for o in data.overdue:
         by_owner.setdefault(o.owner, []).append(f"{o.subject}{' (escalated)' if o.escalated else ''}")
-    parts += _blocks([f"- {bold(escape(name))}: {', '.join(items)}" for name, items in by_owner.items()]) or [
-        Text("None.")
-    ]
+    owners = [f"- {bold(escape(name))}: {', '.join(items)}" for name, items in by_owner.items()]
+    if len(owners) > MAX_LISTED:
+        owners = [*owners[:MAX_LISTED], f"…and {len(owners) - MAX_LISTED} more owners"]
+    parts += _blocks(owners) or [Text("None.")]
     parts.append(Heading(f"New evidence this week ({data.new_evidence_count})"))
     parts += _blocks(
         [
@@ -162,7 +171,10 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
     ) or [Text("No eligible people.")]
     parts += _coming(data, now)
     parts.append(Heading(f"Failed sends ({len(data.failed)})"))
-    parts += _blocks([f"- {escape(f)}" for f in data.failed]) or [Text("None.")]
+    failed = [f"- {escape(f)}" for f in data.failed[:MAX_LISTED]]
+    if len(data.failed) > MAX_LISTED:
+        failed.append(f"…and {len(data.failed) - MAX_LISTED} more")
+    parts += _blocks(failed) or [Text("None.")]
     return Outgoing(
         message=Message(
             fallback=f"SMT digest for {row.period}: {len(data.actions)} actions", parts=tuple(parts)

@@ -97,38 +97,26 @@ def _claimable(now: datetime) -> Any:
     )
 
 
-async def claim_one(session: AsyncSession, *, now: datetime, worker: str, skip: set[int]) -> int | None:
-    """Claim the oldest sendable row for `worker` and commit; None when nothing is left to claim."""
+async def claim(
+    session: AsyncSession, *, now: datetime, worker: str, skip: set[int], limit: int
+) -> list[int]:
+    """Claim up to `limit` of the oldest sendable rows for `worker` and commit; [] when none is left.
+
+    One statement on both databases: ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
+    RETURNING id``. PostgreSQL skips rows another sender holds; SQLite (which ignores FOR UPDATE) runs
+    the whole statement under its single write lock, and the repeated ``status='pending'`` condition
+    decides. Claiming a few at once costs no safety: only a row already *sent* can be sent twice.
+    """
     candidates = select(UpdateRequest.id).where(_claimable(now))
     if skip:
         candidates = candidates.where(UpdateRequest.id.not_in(skip))
-    candidates = candidates.order_by(UpdateRequest.id)
-    assert session.bind is not None
-    if session.bind.dialect.name == "postgresql":
-        row_id = await session.scalar(candidates.limit(1).with_for_update(skip_locked=True))
-        if row_id is None:
-            await session.rollback()
-            return None
-        await session.execute(_mark_claimed(row_id, now, worker))
-        await session.commit()
-        return int(row_id)
-    while True:
-        ids = (await session.scalars(candidates.limit(20))).all()
-        await session.commit()
-        if not ids:
-            return None
-        for row_id in ids:
-            # The whole condition again: another sender may have claimed, failed and deferred it meanwhile.
-            claim = _mark_claimed(row_id, now, worker).where(_claimable(now))
-            result = await session.execute(claim)
-            await session.commit()
-            if getattr(result, "rowcount", 0) == 1:
-                return int(row_id)
-
-
-def _mark_claimed(row_id: int, now: datetime, worker: str) -> Any:
-    return (
+    candidates = candidates.order_by(UpdateRequest.id).limit(limit).with_for_update(skip_locked=True)
+    statement = (
         update(UpdateRequest)
-        .where(UpdateRequest.id == row_id)
+        .where(UpdateRequest.id.in_(candidates.scalar_subquery()), _claimable(now))
         .values(status=SENDING, claimed_at=now, claimed_by=worker)
+        .returning(UpdateRequest.id)
     )
+    ids = sorted(int(i) for i in (await session.scalars(statement)).all())
+    await session.commit()
+    return ids

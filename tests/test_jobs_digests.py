@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.messages import Image, Part, Text
+from handlers.messages import MAX_PARTS, Image, Part, Text
 from jobs.catalogue import catch_up, missed, run_job
 from jobs.periods import Period
 from storage.models import Person
@@ -58,6 +58,7 @@ async def test_smt_digest_content(sessions: async_sessionmaker[AsyncSession]) ->
     assert "Six-monthly review: end of H2 2024/25 (Oct–Mar), 31 March 2025" in text
     assert "Trustees' annual reflection" in text
     assert "Failed sends (0)" in text
+    assert len(digest.message.parts) <= MAX_PARTS
     (chart,) = [p for p in digest.message.parts if isinstance(p, Image)]
     assert chart.data.startswith(PNG)
     assert "Influence: " in chart.alt
