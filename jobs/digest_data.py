@@ -74,16 +74,22 @@ class DigestData:
         return Counter(a.before if before else a.status for a in actions)
 
 
+# The evidence columns every digest and the review pack read.
+EVIDENCE_COLUMNS = (
+    Evidence.action_id,
+    Evidence.status,
+    Evidence.narrative,
+    Evidence.author_name,
+    Evidence.links,
+    Evidence.created_at,
+)
+
+
 def latest_per_action(plan_id: int, *, until: datetime, with_status: bool) -> Select[Any]:
     """The latest evidence per action up to `until` (with a status only, if asked): one window query."""
     query = (
         select(
-            Evidence.action_id,
-            Evidence.status,
-            Evidence.narrative,
-            Evidence.author_name,
-            Evidence.links,
-            Evidence.created_at,
+            *EVIDENCE_COLUMNS,
             func.row_number()
             .over(partition_by=Evidence.action_id, order_by=(Evidence.created_at.desc(), Evidence.id.desc()))
             .label("rank"),
@@ -147,14 +153,7 @@ async def gather(
     )
     new_rows = (
         await session.execute(
-            select(
-                Evidence.action_id,
-                Evidence.status,
-                Evidence.narrative,
-                Evidence.author_name,
-                Evidence.links,
-                Evidence.created_at,
-            )
+            select(*EVIDENCE_COLUMNS)
             .join(Action, Action.id == Evidence.action_id)
             .where(*new_filter)
             .order_by(Evidence.created_at.desc(), Evidence.id.desc())

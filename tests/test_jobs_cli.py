@@ -19,9 +19,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 async def _half_year(sessions: async_sessionmaker[AsyncSession]) -> None:
     await seed(sessions)
-    await add_evidence(
-        sessions, "INF-1", at=datetime(2024, 3, 20, 12, tzinfo=UTC), status="at_risk"
-    )  # before
+    # Before the period: INF-1 starts it at risk.
+    await add_evidence(sessions, "INF-1", at=datetime(2024, 3, 20, 12, tzinfo=UTC), status="at_risk")
     await add_evidence(
         sessions,
         "INF-1",
@@ -38,9 +37,8 @@ async def _half_year(sessions: async_sessionmaker[AsyncSession]) -> None:
         status="off_track",
         narrative="HR data late from the new system",
     )
-    await add_evidence(
-        sessions, "ORG-5", at=datetime(2024, 10, 2, 9, tzinfo=UTC), author="Alex Example"
-    )  # after
+    # After the period: not in the pack.
+    await add_evidence(sessions, "ORG-5", at=datetime(2024, 10, 2, 9, tzinfo=UTC), author="Alex Example")
 
 
 async def test_review_pack_in_three_formats(
