@@ -8,7 +8,7 @@ The RECI digest carries no personal performance: no names, no overdue owners, no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,8 +34,13 @@ MAX_CHANGES = 8
 MAX_LISTED = 12
 
 
+def _today(now: datetime, ctx: JobContext) -> date:
+    """The organisation's date now: periods and "coming up" follow its time zone, not UTC."""
+    return local_now(now, ctx.settings.timezone, ctx.settings).date()
+
+
 def digest_period(kind: str, now: datetime, ctx: JobContext) -> Period:
-    day = local_now(now, ctx.settings.timezone, ctx.settings).date()
+    day = _today(now, ctx)
     return iso_week(day) if kind == SMT_DIGEST else period_for(Cadence.MONTHLY, day)
 
 
@@ -121,8 +126,8 @@ def _attention(data: DigestData, *, narratives: bool) -> list[Part]:
     return [Heading(f"At risk or off track ({len(flagged)})"), *_blocks(lines)]
 
 
-def _coming(data: DigestData, now: datetime) -> list[Part]:
-    half = period_for(Cadence.SIX_MONTHLY, now.date())
+def _coming(data: DigestData, today: date) -> list[Part]:
+    half = period_for(Cadence.SIX_MONTHLY, today)
     review = half.end if half.end < data.plan.ends else data.plan.ends
     return [
         Heading("Coming up"),
@@ -169,7 +174,7 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
             for c in coverage
         ]
     ) or [Text("No eligible people.")]
-    parts += _coming(data, now)
+    parts += _coming(data, _today(now, ctx))
     parts.append(Heading(f"Failed sends ({len(data.failed)})"))
     failed = [f"- {escape(f)}" for f in data.failed[:MAX_LISTED]]
     if len(data.failed) > MAX_LISTED:
@@ -185,7 +190,7 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
 
 
 async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext, now: datetime) -> Built:
-    period = previous_period(Cadence.MONTHLY, now.date())
+    period = previous_period(Cadence.MONTHLY, _today(now, ctx))
     since = datetime.combine(period.start, datetime.min.time(), tzinfo=now.tzinfo)
     data = await gather(session, since=since, until=now, personal=False)
     if data is None:
@@ -198,7 +203,7 @@ async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext,
         *_attention(data, narratives=False),
         Heading("New evidence"),
         Text(f"{data.new_evidence_count} update(s) recorded since {period.start.day} {period.start:%B}."),
-        *_coming(data, now),
+        *_coming(data, _today(now, ctx)),
     ]
     sections = RECI_SECTIONS if ctx.reci_sections is None else ctx.reci_sections
     for section in sections:
