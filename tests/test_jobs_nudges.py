@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.catalogue import run_job
-from storage.models import Snooze
+from storage.evidence import mark_answered, requests_for_message
+from storage.models import Action, Snooze
 from tests.fakes.messenger import RecordingMessenger
 from tests.jobs_support import add_evidence, job_context, london, outbox_rows, person_id, seed
 
@@ -121,6 +123,22 @@ async def test_an_answer_stops_the_reminders(sessions: async_sessionmaker[AsyncS
     assert [s.name for s in messenger.sent].count("Jamie Dummy") == 1
 
 
+async def test_a_button_answer_stops_the_reminders(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The handlers mark the ask answered (`storage.evidence.mark_answered`); no reminder follows."""
+    await seed(sessions)
+    messenger = RecordingMessenger()
+    ctx = job_context(sessions, messenger)
+    await run_job(ctx, "nudges", at=datetime(2024, 8, 21, 15, tzinfo=UTC))
+    jamie = await person_id(sessions, "Jamie Dummy")
+    (ask,) = await outbox_rows(sessions, kind="ask", person_id=jamie)
+    async with sessions() as session, session.begin():
+        found = await requests_for_message(session, ask.message_ref or {})
+        assert [r.id for r in found] == [ask.id]
+        await mark_answered(session, request_ids=[ask.id], now=datetime(2024, 8, 22, 15, tzinfo=UTC))
+    await run_job(ctx, "nudges", at=datetime(2024, 8, 27, 15, tzinfo=UTC))
+    assert [s.name for s in messenger.sent].count("Jamie Dummy") == 1
+
+
 async def test_nothing_in_quiet_hours(sessions: async_sessionmaker[AsyncSession]) -> None:
     await seed(sessions)
     messenger = RecordingMessenger()
@@ -139,10 +157,6 @@ async def test_snooze_is_honoured(sessions: async_sessionmaker[AsyncSession]) ->
     await seed(sessions)
     casey = await person_id(sessions, "Casey Testcase")
     async with sessions() as session, session.begin():
-        from sqlalchemy import select
-
-        from storage.models import Action
-
         inf1 = await session.scalar(select(Action.id).where(Action.key == "INF-1"))
         assert inf1 is not None
         session.add(

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from bot.cli.common import console, fail, run_with_core, settings_or_exit
 from bot.scheduling import engine_settings, job_context
+from bot.teams.messenger import TeamsMessenger
 from bot.wiring import Core
 from handlers.markup import plain
 from handlers.messages import Context, Heading, Image, Message, Text
@@ -51,7 +52,12 @@ class ConsoleMessenger:
 
 
 def _messenger(core: Core) -> Messenger:
-    return core.deps.messenger or ConsoleMessenger()
+    """The configured platform's messenger, as `nudgebot run` builds it; else the console."""
+    if core.deps.messenger is not None:
+        return core.deps.messenger
+    if core.settings.teams_configured:
+        return TeamsMessenger.from_settings(core.settings, core.deps)
+    return ConsoleMessenger()
 
 
 @app.command("list")
