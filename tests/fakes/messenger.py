@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers.markup import plain
-from handlers.messages import Context, Fields, Heading, Image, Message, Text
+from handlers.messages import Message
 from handlers.messenger import MessageRef, Recipient
+from tests.handlers_support import text_of
 
 
 @dataclass
@@ -19,19 +19,7 @@ class Sent:
     @property
     def text(self) -> str:
         """Everything a reader would see, as plain text (for content assertions)."""
-        out = [self.message.fallback]
-        for part in self.message.parts:
-            if isinstance(part, Heading):
-                out.append(part.text)
-            elif isinstance(part, Text):
-                out.append(plain(part.markdown))
-            elif isinstance(part, Context):
-                out.append(plain(part.text))
-            elif isinstance(part, Fields):
-                out += [f"{f.label}: {plain(f.value)}" for f in part.items]
-            elif isinstance(part, Image):
-                out.append(part.alt)
-        return "\n".join(out)
+        return f"{self.message.fallback}\n{text_of(self.message)}"
 
 
 @dataclass
