@@ -5,6 +5,7 @@ Counted with a SQLAlchemy `before_cursor_execute` listener; the count must not g
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,3 +54,7 @@ async def main() -> None:
         counts.append(count)
         print(f"  {actions:>6} actions: {count} statements ({len(message.parts)} message parts)")
     print(f"  grows with the plan: {'yes' if counts[1] > counts[0] else 'no'}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

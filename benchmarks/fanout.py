@@ -1,12 +1,14 @@
 """Fan-out: 2,000 owners due at once, sent through a fake Slack that enforces a workspace budget of R
 messages a second and one a second per channel (HTTP 429 with Retry-After beyond). Prints the achieved
-rate ÷ R, and the lost and duplicated messages. Goal: ≥ 0.9 of the budget, zero lost, zero duplicated.
+rate ÷ R, and the lost and duplicated messages. Sends go through the real `SlackMessenger`.
+Goal: ≥ 0.9 of the budget, zero lost, zero duplicated.
 
 `BENCH_RATE` (default 50) sets R; `BENCH_OWNERS` (default 2000) the number of owners.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import time
@@ -18,12 +20,14 @@ from typing import Any
 from aiohttp import web
 
 from benchmarks.synthetic import synthetic_plan
+from bot.slack.messenger import SlackMessenger, messenger_client
+from handlers.context import Channels, Deps
 from jobs.catalogue import run_job
 from jobs.config import EngineSettings, PaceRates
 from jobs.context import JobContext
+from storage.clock import FixedClock
 from storage.db import session_factory
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_messenger import MiniSlackMessenger
 
 # Monday 7 October 2024, 10:30 in London: every owner's monthly update is due.
 AT = datetime(2024, 10, 7, 9, 30, tzinfo=UTC)
@@ -73,11 +77,11 @@ async def main() -> None:
             settings = EngineSettings(
                 rates=PaceRates(workspace_per_second=rate, channel_per_second=1, concurrency=8)
             )
-            ctx = JobContext(
-                sessions=session_factory(engine),
-                messenger=MiniSlackMessenger(slack.api_url),
-                settings=settings,
-            )
+            sessions = session_factory(engine)
+            # The real Slack adapter's messenger (conversations.open, then chat.postMessage), no retries.
+            deps = Deps(sessions, FixedClock(AT), Channels(smt="smt", reci="reci"))
+            messenger = SlackMessenger(messenger_client("xoxb-bench", slack.api_url), deps)
+            ctx = JobContext(sessions=sessions, messenger=messenger, settings=settings)
             started = time.monotonic()
             report = await run_job(ctx, "nudges", at=AT)
             total = time.monotonic() - started
@@ -85,7 +89,8 @@ async def main() -> None:
             await slack.stop()
             await engine.dispose()
     delivered = Counter(str(c.args["channel"]) for c in slack.calls_to("chat.postMessage"))
-    expected = {f"U{i:06d}" for i in range(1, owners + 1)}
+    # The fake opens the DM with user U… as channel DU….
+    expected = {f"DU{i:06d}" for i in range(1, owners + 1)}
     lost = len(expected - set(delivered))
     duplicated = sum(n - 1 for n in delivered.values() if n > 1)
     times = budget.accepted_at
@@ -95,3 +100,7 @@ async def main() -> None:
     print(f"  achieved send rate {achieved:.1f}/s = {achieved / rate:.2f} of the budget (goal ≥ 0.90)")
     failed = len(report.failed)
     print(f"  lost {lost}, duplicated {duplicated}, refused with 429 {budget.refused}, failed {failed}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

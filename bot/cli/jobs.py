@@ -11,6 +11,8 @@ from rich.table import Table
 
 from bot.cli.common import console, fail, run_with_core, settings_or_exit
 from bot.scheduling import engine_settings, job_context
+from bot.slack.app import secret
+from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.teams.messenger import TeamsMessenger
 from bot.wiring import Core
 from handlers.markup import plain
@@ -55,7 +57,11 @@ def _messenger(core: Core) -> Messenger:
     """The configured platform's messenger, as `nudgebot run` builds it; else the console."""
     if core.deps.messenger is not None:
         return core.deps.messenger
-    if core.settings.teams_configured:
+    settings = core.settings
+    if settings.slack_configured:
+        client = messenger_client(secret(settings.slack_bot_token), settings.slack_api_url)
+        return SlackMessenger(client, core.deps)
+    if settings.teams_configured:
         return TeamsMessenger.from_settings(core.settings, core.deps)
     return ConsoleMessenger()
 
