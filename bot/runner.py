@@ -9,6 +9,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.logging_setup import configure_logging
+from bot.sandbox.app import sandbox_wanted, start_sandbox
 from bot.scheduling import start_jobs
 from bot.server import build_web_app
 from bot.settings import Settings
@@ -23,6 +24,9 @@ log = logging.getLogger(__name__)
 
 async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
     configure_logging(settings.log_level)
+    if sandbox_wanted(settings, force=force_sandbox):
+        await serve_sandbox(settings)
+        return
     core = build_core(settings)
     await upgrade(core.engine)
     if settings.slack_configured:
@@ -58,3 +62,16 @@ async def start_socket_mode(core: Core) -> AsyncSocketModeHandler | None:
     await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("connected to Slack in Socket Mode")
     return handler
+
+
+async def serve_sandbox(settings: Settings) -> None:
+    """No chat credentials (or --sandbox): the local sandbox, with demo data in an empty database."""
+    if settings.slack_configured or settings.teams_configured:
+        log.warning("--sandbox: messages go to the sandbox only, not to Slack or Teams")
+    running = await start_sandbox(settings)
+    # Printed, not logged: this is the line a person trying nudgebot looks for.
+    print(f"nudgebot sandbox: {running.url}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await running.stop()

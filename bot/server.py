@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.sandbox.routes import add_routes as add_sandbox_routes
+from bot.sandbox.state import Sandbox
 from bot.settings import SettingsError
 from bot.slack import ids as slack_ids
 from bot.slack.app import build_slack_app, events_route, secret
@@ -15,10 +17,16 @@ async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def build_web_app(core: Core) -> web.Application:
-    """Routes for whichever surfaces are configured. Adapters add their own routes here."""
+def build_web_app(core: Core, *, sandbox: Sandbox | None = None) -> web.Application:
+    """Routes for whichever surfaces are configured. Adapters add their own routes here.
+
+    The sandbox serves instead of the chat platforms, never beside them: its messenger is a demo's.
+    """
     app = web.Application(client_max_size=1024 * 1024)
     app.router.add_get("/healthz", healthz)
+    if sandbox is not None:
+        add_sandbox_routes(app, sandbox)
+        return app
     if core.settings.slack_configured and core.settings.slack_app_token is None:
         mount_slack(app, core)
     if core.settings.teams_configured:
