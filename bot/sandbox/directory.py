@@ -23,21 +23,14 @@ async def people_choices(deps: Deps) -> list[PersonChoice]:
                 .order_by(Person.name)
             )
         ).all()
-        owned = dict(
-            (
-                await session.execute(
-                    select(ActionOwner.email, func.count())
-                    .join(Action, Action.id == ActionOwner.action_id)
-                    .where(Action.archived_at.is_(None))
-                    .group_by(ActionOwner.email)
-                )
-            )
-            .tuples()
-            .all()
+        rows = await session.execute(
+            select(ActionOwner.email, func.count())
+            .join(Action, Action.id == ActionOwner.action_id)
+            .where(Action.archived_at.is_(None))
+            .group_by(ActionOwner.email)
         )
-    return [
-        PersonChoice(p.id, p.name, p.team, tuple(p.role_names), int(owned.get(p.email, 0))) for p in people
-    ]
+        owned = {email: int(count) for email, count in rows}
+    return [PersonChoice(p.id, p.name, p.team, tuple(p.role_names), owned.get(p.email, 0)) for p in people]
 
 
 def channels_for(actor: Actor) -> list[str]:

@@ -111,6 +111,9 @@ async def press(request: web.Request) -> web.StreamResponse:
     form = {k: str(val) for k, val in (await request.post()).items()}
     action, value = ids.split_press(form.get(ids.PRESS, ""))
     ref = _ref(v, form)
+    if ref is None and form.get(ids.REF_CHANNEL):
+        v.sandbox.notify(v.person_id, "That message is not one you can see.")
+        raise web.HTTPSeeOther(ids.DM_PATH)
     if ref is None:
         # A button on the home view, which is not a message.
         key, back = ids.dm_key(v.person_id), ids.APP_HOME_PATH

@@ -1,0 +1,66 @@
+"""`nudgebot run` with no chat settings, as a real process: migrate, load the demo, serve, say where."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def environment(db_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
+    return env | {"DATABASE_URL": f"sqlite:///{db_path}", "PORT": "0", "HOST": "127.0.0.1", **extra}
+
+
+async def test_run_without_chat_settings_serves_the_sandbox_and_prints_its_address(tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=environment(tmp_path / "fresh.db"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), timeout=60)).decode()
+        found = re.fullmatch(r"nudgebot sandbox: (http://127\.0\.0\.1:\d+/)\n", line)
+        assert found, line
+        async with aiohttp.ClientSession() as http:
+            async with http.get(found.group(1)) as r:
+                page = await r.text()
+            async with http.get(found.group(1) + "healthz") as r:
+                assert r.status == 200
+        # The demo people are there to pick from: the database was migrated and loaded.
+        assert "Alex Example — admin, smt, staff, owns 5 actions" in page
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def test_run_refuses_to_serve_the_sandbox_beyond_loopback(tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--host",
+        "0.0.0.0",  # noqa: S104 (what is refused)
+        cwd=tmp_path,
+        env=environment(tmp_path / "fresh.db", NO_COLOR="1", COLUMNS="200"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 2
+    assert b"nudgebot sandbox:" not in out
+    assert "the sandbox has no login, so it listens on loopback only" in err.decode()
+    assert not (tmp_path / "fresh.db").exists()
