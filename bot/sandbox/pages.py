@@ -185,7 +185,9 @@ def entry_html(entry: Entry, replies: Sequence[Entry]) -> str:
     thread = ""
     if replies:
         thread = f'<div class="thread" aria-label="Replies">{"".join(_article(r) for r in replies)}</div>'
-    return _article(entry, thread + (reply_form(entry.ref) if entry.author == "nudgebot" else ""))
+    # Like Slack, only a message everyone in the conversation sees can have a thread (not a private answer).
+    threaded = entry.author == "nudgebot" and entry.private_to is None
+    return _article(entry, thread + (reply_form(entry.ref) if threaded else ""))
 
 
 def conversation(entries: Sequence[Entry], *, empty: str) -> str:

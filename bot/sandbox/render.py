@@ -127,7 +127,7 @@ def _buttons(part: Buttons, ref: MessageRef | None) -> str:
 
 def render_part(part: Part, ref: MessageRef | None = None) -> str:
     if isinstance(part, Heading):
-        return f"<h3>{escape(part.text)}</h3>"
+        return f"<h3>{_plain(part.text)}</h3>"
     if isinstance(part, Text):
         return markdown(part.markdown)
     if isinstance(part, Fields):
