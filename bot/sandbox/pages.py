@@ -100,13 +100,24 @@ def who_form(people: Sequence[PersonChoice], *, selected: int | None, back: str 
     )
 
 
+def _job_button(job: JobInfo) -> str:
+    described = f' aria-describedby="job-{escape(job.name)}"' if job.description else ""
+    return (
+        f'<button type="submit" name="{ids.TIME_JOB}" value="{escape(job.name)}" class="button"{described}>'
+        f"Run {escape(job.label)}</button>"
+    )
+
+
 def time_form(now: datetime, jobs: Sequence[JobInfo], *, back: str) -> str:
     when = escape(now.strftime("%A %-d %B %Y, %H:%M"))
-    buttons = "".join(
-        f'<button type="submit" name="{ids.TIME_JOB}" value="{escape(j.name)}" class="button">'
-        f"Run {escape(j.label)}</button>"
+    buttons = "".join(_job_button(j) for j in jobs)
+    described = "".join(
+        f'<li id="job-{escape(j.name)}">{escape(j.label)}: {escape(j.description)}</li>'
         for j in jobs
+        if j.description
     )
+    if described:
+        buttons += f'<ul class="hint job-list">{described}</ul>'
     if not jobs:
         buttons = '<p class="hint">No scheduled jobs are available in this build.</p>'
     return (

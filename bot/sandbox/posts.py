@@ -204,16 +204,17 @@ async def move_time(request: web.Request) -> web.StreamResponse:
     if not job or control is None:
         v.sandbox.notify(v.person_id, f"Demo time is now {when}.")
         raise web.HTTPSeeOther(back)
-    if job not in {j.name for j in control.jobs()}:
+    label = next((j.label for j in control.jobs() if j.name == job), None)
+    if label is None:
         v.sandbox.notify(v.person_id, f"There is no job called {job!r}.")
         raise web.HTTPSeeOther(back)
     try:
         summary = await control.run(job, at)
     except Exception:
         log.exception("sandbox: job %s failed", job)
-        v.sandbox.notify(v.person_id, f"The {job} job failed as of {when}; the log says why.")
+        v.sandbox.notify(v.person_id, f"The {label} job failed as of {when}; the log says why.")
         raise web.HTTPSeeOther(back) from None
-    v.sandbox.notify(v.person_id, f"Ran {job} as of {when}: {summary}")
+    v.sandbox.notify(v.person_id, f"Ran {label} as of {when}: {summary}")
     raise web.HTTPSeeOther(back)
 
 

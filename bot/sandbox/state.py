@@ -17,8 +17,11 @@ from handlers.messages import Form
 
 @dataclass(frozen=True)
 class JobInfo:
+    """A job the move-time form offers: `label` goes on its button, `description` says what it does."""
+
     name: str
     label: str
+    description: str = ""
 
 
 class TimeControl(Protocol):
