@@ -94,6 +94,9 @@ class FakeTimeControl:
         await self.core.deps.messenger.send_direct(recipient, nudge_message(sam.name, [item]))
         return "1 nudge sent"
 
+    def tour(self, start: datetime) -> Sequence[str]:
+        return [f"Start on {start:%d %B %Y} <as anyone>"]
+
 
 @dataclass
 class Site:
@@ -177,11 +180,13 @@ async def test_a_visitor_picks_a_person_first_and_pages_say_it_is_a_demo(site: S
         assert '<label for="who-person">Act as</label>' in picker
         assert "Sam Sample — smt, staff, owns 3 actions (Senior management team)" in picker
         assert "there is no login" in picker
+        assert "A one-minute tour" in picker
 
         page = await act_as(http, site, SAM)
     assert "Sam Sample&#x27;s direct messages with nudgebot" in page
     # The demo's timeline starts in the plan's second half, whatever the real date.
-    assert "Monday 7 October 2024, 09:00" in page
+    assert "Tuesday 1 October 2024, 09:30" in page
+    assert "Start on 01 October 2024 &lt;as anyone&gt;" in page
     assert 'href="/channel/smt"' in page
     assert 'href="/channel/reci"' not in page
 
@@ -193,7 +198,7 @@ async def test_a_command_reaches_the_router_as_that_person_and_only_they_see_the
             site.url("/command"), data={"command": "/echo <b>ZX-42</b>", "back": "/dm"}
         ) as r:
             page = await r.text()
-        assert ("command", "Sam Sample", "<b>ZX-42</b>", "2024-10-07T09:00:00+01:00") in site.recorder.calls
+        assert ("command", "Sam Sample", "<b>ZX-42</b>", "2024-10-01T09:30:00+01:00") in site.recorder.calls
         assert "Sam Sample said &lt;b&gt;ZX-42&lt;/b&gt;" in page
         assert "Only visible to you" in page
 

@@ -63,13 +63,21 @@ async def prepare_sandbox(
     if await load_demo(core.deps, files):
         log.info("sandbox: loaded the demo plan and people into the empty database")
     period = await plan_period(core.deps)
+    start = None
     if period is not None:
         today = real.now().astimezone(settings.zone).date()
-        clock.move_to(demo_start(today=today, plan_starts=period[0], plan_ends=period[1], zone=settings.zone))
+        start = demo_start(
+            today=today,
+            plan_starts=period[0],
+            plan_ends=period[1],
+            zone=settings.zone,
+            at=settings.nudge_time,
+        )
+        clock.move_to(start)
     messenger = SandboxMessenger(clock)
     core = core.with_messenger(messenger)
     control = (time_control or default_time_control)(core)
-    return Sandbox(core=core, clock=clock, messenger=messenger, time_control=control)
+    return Sandbox(core=core, clock=clock, messenger=messenger, time_control=control, started=start)
 
 
 @dataclass

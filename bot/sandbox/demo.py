@@ -21,6 +21,8 @@ from storage.plan_queries import current_plan
 
 log = logging.getLogger(__name__)
 
+SATURDAY = 5
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -65,17 +67,16 @@ async def load_demo(deps: Deps, files: DemoFiles | None = None) -> bool:
     return True
 
 
-def demo_start(*, today: date, plan_starts: date, plan_ends: date, zone: ZoneInfo) -> datetime:
-    """Where the demo's timeline begins: today if the plan is running, else its second half's first Monday.
-
-    The second half is when there is something to show: owners have had six months, updates are due.
-    """
+def demo_start(*, today: date, plan_starts: date, plan_ends: date, zone: ZoneInfo, at: time) -> datetime:
+    """Where the demo's timeline begins, at `at` (the nudge time): today if the plan is running, else the
+    first weekday of its second half, when owners have had six months and updates are due."""
     if plan_starts <= today <= plan_ends:
         day = today
     else:
-        half = _add_months(plan_starts, 6)
-        day = half + timedelta(days=(7 - half.weekday()) % 7)
-    return datetime.combine(day, time(9, 0), tzinfo=zone)
+        day = _add_months(plan_starts, 6)
+        while day.weekday() >= SATURDAY:
+            day += timedelta(days=1)
+    return datetime.combine(day, at, tzinfo=zone)
 
 
 async def plan_period(deps: Deps) -> tuple[date, date] | None:

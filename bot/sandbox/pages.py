@@ -43,6 +43,7 @@ class Viewer:
     demo_now: datetime
     jobs: Sequence[JobInfo]
     notices: Sequence[str] = ()
+    tour: Sequence[str] = ()
 
 
 def layout(title: str, body: str, *, viewer: Viewer | None = None, current: str = "") -> str:
@@ -81,6 +82,7 @@ def _chrome(viewer: Viewer, current: str) -> str:
         f"{who_form(viewer.people, selected=viewer.person.id, back=current)}"
         f'<nav aria-label="Conversations"><ul>{items}</ul></nav>'
         f"{time_form(viewer.demo_now, viewer.jobs, back=current)}"
+        f"{tour_html(viewer.tour, open_=False)}"
         "</aside>"
     )
 
@@ -138,12 +140,20 @@ def time_form(now: datetime, jobs: Sequence[JobInfo], *, back: str) -> str:
     )
 
 
-def picker_page(people: Sequence[PersonChoice]) -> str:
+def tour_html(steps: Sequence[str], *, open_: bool) -> str:
+    if not steps:
+        return ""
+    items = "".join(f"<li>{escape(step)}</li>" for step in steps)
+    is_open = " open" if open_ else ""
+    return f'<details class="tour"{is_open}><summary>A one-minute tour</summary><ol>{items}</ol></details>'
+
+
+def picker_page(people: Sequence[PersonChoice], tour: Sequence[str] = ()) -> str:
     body = (
         "<p>Choose who you are. An action owner gets nudges in their direct messages; a senior management "
         "team (smt) member reads the SMT channel's digest; a RECI member runs anonymous surveys; "
         "anyone can look the plan up with <code>/commitments</code>.</p>"
-        f"{who_form(people, selected=None, back=ids.DM_PATH)}"
+        f"{who_form(people, selected=None, back=ids.DM_PATH)}{tour_html(tour, open_=True)}"
     )
     return layout("Try nudgebot", body)
 

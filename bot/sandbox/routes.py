@@ -12,13 +12,14 @@ from bot.sandbox.directory import channel_names, channels_for, people_choices
 from bot.sandbox.pages import command_form, conversation, layout, picker_page
 from bot.sandbox.render import render_form, render_message
 from bot.sandbox.state import SANDBOX_KEY, Sandbox
-from bot.sandbox.visit import html_page, require_visit, viewer, visit
+from bot.sandbox.visit import html_page, require_visit, tour, viewer, visit
 
 
 async def index(request: web.Request) -> web.StreamResponse:
     if await visit(request) is not None:
         raise web.HTTPSeeOther(ids.DM_PATH)
-    return html_page(picker_page(await people_choices(request.app[SANDBOX_KEY].core.deps)))
+    sandbox = request.app[SANDBOX_KEY]
+    return html_page(picker_page(await people_choices(sandbox.core.deps), tour(sandbox)))
 
 
 async def direct_messages(request: web.Request) -> web.StreamResponse:

@@ -33,6 +33,10 @@ class TimeControl(Protocol):
         """Run job `name` as of `at`; a one-line summary in words of what it did."""
         ...
 
+    def tour(self, start: datetime) -> Sequence[str]:
+        """Steps, in words, that show the jobs at work from the demo's `start`."""
+        ...
+
 
 @dataclass
 class OpenForm:
@@ -50,6 +54,8 @@ class Sandbox:
     clock: DemoClock
     messenger: SandboxMessenger
     time_control: TimeControl | None = None
+    # Where the demo's timeline began; the tour counts its dates from here.
+    started: datetime | None = None
     open_forms: dict[int, OpenForm] = field(default_factory=dict)
     notices: dict[int, list[str]] = field(default_factory=dict)
 

@@ -84,4 +84,10 @@ def viewer(v: Visit) -> Viewer:
         demo_now=v.sandbox.clock.now().astimezone(v.sandbox.core.settings.zone),
         jobs=tuple(control.jobs()) if control else (),
         notices=tuple(v.sandbox.take_notices(v.person_id)),
+        tour=tour(v.sandbox),
     )
+
+
+def tour(sandbox: Sandbox) -> tuple[str, ...]:
+    control, started = sandbox.time_control, sandbox.started
+    return tuple(control.tour(started)) if control and started else ()
