@@ -21,7 +21,7 @@ from handlers.messenger import MessageRef, SendError
 
 log = logging.getLogger(__name__)
 
-# A year either side of the plan is plenty for a demo; stops typos like year 20245.
+# Years a demo can move to; far-off years are typos, and year 1 would overflow the clock's arithmetic.
 _YEARS = range(2000, 2100)
 
 
@@ -90,7 +90,7 @@ async def command(request: web.Request) -> web.StreamResponse:
     text = form.get(ids.COMMAND, "").strip()
     if not text:
         raise web.HTTPSeeOther(back)
-    key = ids.dm_key(v.person_id) if back == ids.APP_HOME_PATH else _conversation_of(v, back)
+    key = _conversation_of(v, back)
     messenger = v.sandbox.messenger
     messenger.add(key, Message(text, (Text(md_escape(text)),)), author=v.person.name, private_to=v.person_id)
     name, _, rest = text.lstrip("/").partition(" ")
@@ -99,6 +99,7 @@ async def command(request: web.Request) -> web.StreamResponse:
 
 
 def _conversation_of(v: Visit, path: str) -> str:
+    """The conversation a page shows: a channel the person is in, else their DM (home included)."""
     names = channel_names(v.sandbox.core.deps)
     for short in channels_for(v.actor):
         if path == ids.CHANNEL_PATH.format(name=short):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -67,5 +67,3 @@ class Sandbox:
 
 
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
