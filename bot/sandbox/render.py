@@ -127,7 +127,8 @@ def _buttons(part: Buttons, ref: MessageRef | None) -> str:
 
 def render_part(part: Part, ref: MessageRef | None = None) -> str:
     if isinstance(part, Heading):
-        return f"<h3>{_plain(part.text)}</h3>"
+        # Pages have one h1; a message is a section under it.
+        return f"<h2>{_plain(part.text)}</h2>"
     if isinstance(part, Text):
         return markdown(part.markdown)
     if isinstance(part, Fields):
@@ -217,7 +218,7 @@ def error_summary(inputs: Iterable[Input], errors: Mapping[str, str]) -> str:
         for name, message in errors.items()
     )
     return (
-        '<div class="error-summary" role="alert" tabindex="-1">'
+        '<div class="error-summary" role="alert" tabindex="-1" autofocus>'
         f"<h2>There is a problem</h2><ul>{items}</ul></div>"
     )
 
@@ -225,7 +226,9 @@ def error_summary(inputs: Iterable[Input], errors: Mapping[str, str]) -> str:
 def render_form(
     form: Form, *, values: Mapping[str, str] | None = None, errors: Mapping[str, str] | None = None
 ) -> str:
-    """A form that posts to the sandbox; `values` keep what was typed when it comes back with errors."""
+    """A form that posts to the sandbox; `values` keep what was typed when it comes back with errors.
+
+    The page around it carries the form's title as its h1 (a modal's title in Slack)."""
     errors = {**form.errors, **(errors or {})}
     values = values or {}
     fields = "".join(
@@ -233,7 +236,7 @@ def render_form(
     )
     intro = markdown(form.intro) if form.intro else ""
     return (
-        f'<section class="form" aria-labelledby="form-title"><h2 id="form-title">{escape(form.title)}</h2>'
+        f'<section class="form" aria-label="{escape(form.title)}">'
         f"{error_summary(form.inputs, errors)}{intro}"
         f'<form method="post" action="{ids.FORM_PATH}" novalidate>{fields}'
         f'<div class="form-actions"><button type="submit" name="{ids.FORM_SUBMIT}" value="submit"'
