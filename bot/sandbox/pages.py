@@ -119,7 +119,7 @@ def time_form(now: datetime, jobs: Sequence[JobInfo], *, back: str) -> str:
         if j.description
     )
     if described:
-        buttons += f'<ul class="hint job-list">{described}</ul>'
+        buttons += f'<details class="hint"><summary>What the jobs do</summary><ul>{described}</ul></details>'
     if not jobs:
         buttons = '<p class="hint">No scheduled jobs are available in this build.</p>'
     return (
