@@ -13,22 +13,25 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 
 
-def environment(db_path: Path, **extra: str) -> dict[str, str]:
+async def nudgebot_run(tmp_path: Path, *args: str) -> asyncio.subprocess.Process:
+    """`nudgebot run` on a fresh SQLite file, a free port and no chat settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
-    return env | {"DATABASE_URL": f"sqlite:///{db_path}", "PORT": "0", "HOST": "127.0.0.1", **extra}
-
-
-async def test_run_without_chat_settings_serves_the_sandbox_and_prints_its_address(tmp_path: Path) -> None:
-    proc = await asyncio.create_subprocess_exec(
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "PORT": "0", "HOST": "127.0.0.1"}
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
+        *args,
         cwd=tmp_path,
-        env=environment(tmp_path / "fresh.db"),
+        env=env | {"NO_COLOR": "1", "COLUMNS": "200"},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def test_run_without_chat_settings_serves_the_sandbox_and_prints_its_address(tmp_path: Path) -> None:
+    proc = await nudgebot_run(tmp_path)
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), timeout=60)).decode()
@@ -47,18 +50,7 @@ async def test_run_without_chat_settings_serves_the_sandbox_and_prints_its_addre
 
 
 async def test_run_refuses_to_serve_the_sandbox_beyond_loopback(tmp_path: Path) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--host",
-        "0.0.0.0",  # noqa: S104 (what is refused)
-        cwd=tmp_path,
-        env=environment(tmp_path / "fresh.db", NO_COLOR="1", COLUMNS="200"),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await nudgebot_run(tmp_path, "--host", "0.0.0.0")  # noqa: S104 (what is refused)
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 2
     assert b"nudgebot sandbox:" not in out
