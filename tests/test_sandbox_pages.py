@@ -322,6 +322,17 @@ def test_the_sandbox_listens_on_loopback_only() -> None:
             check_loopback(host)
 
 
+async def test_the_sandbox_never_serves_in_production(sqlite_url: str) -> None:
+    settings = load_settings(
+        environment="production",
+        database_url=sqlite_url,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret="s",
+    )
+    with pytest.raises(SettingsError, match="not for production"):
+        await start_sandbox(settings)
+
+
 def test_the_sandbox_serves_only_without_chat_settings_unless_asked() -> None:
     assert sandbox_wanted(load_settings(), force=False) is True
     slack = load_settings(slack_bot_token="xoxb-test", slack_signing_secret="s")

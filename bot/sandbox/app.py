@@ -56,6 +56,9 @@ async def prepare_sandbox(
     `real_clock` is what the demo clock runs on (a FixedClock in tests stops it).
     """
     check_loopback(settings.host)
+    if settings.environment == "production":
+        # Its conversations are a demo's: real nudges sent into it would never reach anybody.
+        raise SettingsError("setting ENVIRONMENT: the sandbox is for trying nudgebot out, not for production")
     real = real_clock or SystemClock()
     clock = DemoClock(real.now(), real=real)
     core = build_core(settings, clock=clock)
