@@ -29,7 +29,7 @@ from handlers.messenger import Recipient
 from handlers.nudges import DueItem, nudge_message
 from handlers.router import Router
 from storage.clock import FixedClock
-from storage.models import Action, Person, SmartObjective
+from storage.models import Action, Evidence, Person, SmartObjective
 
 LONDON = ZoneInfo("Europe/London")
 SAM, QUINN = "sam.sample@example.org", "quinn.quux@example.org"
@@ -339,3 +339,43 @@ def test_the_sandbox_serves_only_without_chat_settings_unless_asked() -> None:
     assert sandbox_wanted(slack, force=False) is False
     assert sandbox_wanted(slack, force=True) is True
     assert sandbox_wanted(load_settings(teams_app_id="app"), force=False) is False
+
+
+@pytest.fixture
+async def real_site(sqlite_url: str) -> AsyncIterator[RunningSandbox]:
+    """The sandbox with the real handlers (the router `make run` builds)."""
+    settings = load_settings(database_url=sqlite_url, host="127.0.0.1", port=0)
+    running = await start_sandbox(settings, real_clock=FixedClock(datetime(2026, 11, 29, 12, 0, tzinfo=UTC)))
+    yield running
+    await running.stop()
+
+
+async def test_the_real_handlers_answer_in_the_page_and_a_click_is_kept_as_evidence_in_demo_time(
+    real_site: RunningSandbox,
+) -> None:
+    site = Site(real_site, Recorder(), FakeTimeControl(real_site.sandbox.core))
+    sam = await person_id(site, SAM)
+    core = real_site.sandbox.core
+    assert core.deps.messenger is not None
+    nudge = nudge_message("Sam Sample", [DueItem("INF-2", "Build relationships", "Q3 2024/25")])
+    ref = await core.deps.messenger.send_direct(Recipient(sam, "Sam Sample", SAM), nudge)
+    async with client() as http:
+        await act_as(http, site, SAM)
+        data = {"command": "/commitments INF-2", "back": "/dm"}
+        async with http.post(site.url("/command"), data=data) as r:
+            page = await r.text()
+        assert "Build and strengthen stakeholder relationships" in page
+        assert '<span class="status status-not_started">Not started</span>' in page
+
+        press = {"press": f"{actions.NUDGE_ON_TRACK} INF-2", "ref_channel": ref.channel, "ref_id": ref.id}
+        async with http.post(site.url("/action"), data=press) as r:
+            answer = await r.text()
+        assert 'INF-2 is recorded as <span class="status status-on_track">on track</span>' in answer
+
+    async with core.deps.sessions() as session:
+        evidence = (await session.scalars(select(Evidence))).one()
+        action = await session.scalar(select(Action).where(Action.key == "INF-2"))
+    assert (evidence.author_name, evidence.status, evidence.channel) == ("Sam Sample", "on_track", "sandbox")
+    assert evidence.created_at == datetime(2024, 10, 1, 8, 30, tzinfo=UTC)  # the demo's 09:30 in London
+    assert action is not None
+    assert action.status == "on_track"
