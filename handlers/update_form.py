@@ -53,7 +53,7 @@ def update_form(action: Action) -> Form:
                 max_length=MAX_NARRATIVE,
             ),
             *(
-                UrlInput(name, f"Evidence link {i} (optional)", hint="A web address starting https://")
+                UrlInput(name, f"Evidence link {i}", hint="A web address starting https://")
                 for i, name in enumerate(LINK_INPUTS, start=1)
             ),
         ),
