@@ -69,9 +69,13 @@ async def serve_sandbox(settings: Settings) -> None:
     if settings.slack_configured or settings.teams_configured:
         log.warning("--sandbox: messages go to the sandbox only, not to Slack or Teams")
     running = await start_sandbox(settings)
+    # The schedule runs on the demo's clock: each tick is "as of" wherever the visitor moved time.
+    jobs = start_jobs(running.sandbox.core)
     # Printed, not logged: this is the line a person trying nudgebot looks for.
     print(f"nudgebot sandbox: {running.url}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:
+        if jobs is not None:
+            await jobs.stop()
         await running.stop()

@@ -379,3 +379,27 @@ async def test_the_real_handlers_answer_in_the_page_and_a_click_is_kept_as_evide
     assert evidence.created_at == datetime(2024, 10, 1, 8, 30, tzinfo=UTC)  # the demo's 09:30 in London
     assert action is not None
     assert action.status == "on_track"
+
+
+async def test_the_tour_dates_show_a_nudge_a_reminder_and_an_escalation(real_site: RunningSandbox) -> None:
+    site = Site(real_site, Recorder(), FakeTimeControl(real_site.sandbox.core))
+    async with client() as http:
+        async with http.get(site.url("/")) as r:
+            picker = await r.text()
+        assert "It is Tuesday 1 October 2024, 09:30." in picker
+        assert "Move to Friday 4 October at 09:30 and run nudges again: a reminder" in picker
+        assert "Move to Monday 14 October at 09:30 and run nudges: after 2 unanswered" in picker
+
+        await act_as(http, site, "riley.fixture@example.org")
+        pages = []
+        for day in ("2024-10-01", "2024-10-04", "2024-10-09", "2024-10-14"):
+            data = {"date": day, "time": "09:30", "job": "nudges", "back": "/dm"}
+            async with http.post(site.url("/time"), data=data) as r:
+                pages.append(await r.text())
+        assert "Updates due on your actions" in pages[0]
+        assert "Reminder: updates still due" in pages[1]
+
+        # Riley's team (Communications and marketing) is led by Robin Placeholder in the SMT.
+        await act_as(http, site, "robin.placeholder@example.org")
+        async with http.get(site.url("/dm")) as r:
+            assert "Overdue updates from Riley Fixture" in await r.text()
