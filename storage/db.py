@@ -55,6 +55,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows are overwritten with zeros, so a survey's destroyed who-answered hashes and its
+        # responses' earlier order cannot be read back from free pages of the file (DESIGN §5).
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 

@@ -4,6 +4,7 @@ from storage.models.base import Base, UTCDateTime
 from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, Platform, Status
 from storage.models.people import Person, PersonRole, PlatformIdentity, Role, SmartObjective
 from storage.models.plan import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Plan
+from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
 from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
 
 __all__ = [
@@ -29,6 +30,11 @@ __all__ = [
     "SmartObjective",
     "Snooze",
     "Status",
+    "Survey",
+    "SurveyKey",
+    "SurveyParticipation",
+    "SurveyQuestion",
+    "SurveyResponse",
     "UTCDateTime",
     "UpdateRequest",
 ]
