@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from handlers.messages import Message
 
@@ -56,3 +56,15 @@ class Messenger(Protocol):
     async def post_channel(self, channel: str, message: Message) -> MessageRef: ...
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
+
+
+@runtime_checkable
+class ChannelDirectory(Protocol):
+    """Optional, beside `Messenger`: an adapter that can list who is in a channel implements this too.
+
+    Returns the members' platform user ids (Slack: `conversations.members`, every page). Surveys use it
+    for the "members of a channel" audience; without it that audience is refused with a clear message.
+    Raises `SendError` when the channel cannot be read.
+    """
+
+    async def channel_members(self, channel: str) -> list[str]: ...

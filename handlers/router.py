@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-from handlers import commitments, home, nudge_command, smart, update_form, updates
+from handlers import commitments, home, nudge_command, smart, surveys, update_form, updates
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.messages import Message, Text
 
@@ -99,4 +99,5 @@ FEATURES: tuple[Callable[[Router], None], ...] = (
     update_form.register,
     smart.register,
     home.register,
+    surveys.register,
 )

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base
+from handlers.context import Deps
+from handlers.messages import Buttons, Divider, Fields, Image, Message
+from handlers.messenger import MessageRef, Recipient
+from storage.models import Base, Person
+from storage.people_file import load_people_file
+from storage.people_import import import_people, known_roles
 
 # For a random order of 200 rows, Spearman's rho has a standard deviation of 1/sqrt(199) ≈ 0.071:
 # 0.3 is more than four of them (a false alarm about once in 40,000 runs), while rows left in
@@ -55,3 +63,78 @@ async def dump_tables(session: AsyncSession, *, skip: frozenset[str] = frozenset
         rows = (await session.execute(select(table))).all()
         out[table.name] = "\n".join(repr(tuple(r)) for r in rows)
     return out
+
+
+def people_csv(path: Path, *, source: Path, extra_staff: int = 0) -> Path:
+    """The demo people with Slack ids (U001…), plus `extra_staff` made-up staff, as a people file."""
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for i in range(extra_staff):
+        rows.append(
+            {
+                "name": f"Staff Member {i}",
+                "email": f"staff.member.{i}@example.org",
+                "team": "Member support",
+                "roles": "staff",
+                "timezone": "Europe/London",
+                "on_probation": "false",
+                "teams_user_id": "",
+                "leads": "",
+            }
+        )
+    for number, row in enumerate(rows, start=1):
+        row["slack_user_id"] = f"U{number:03d}"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+async def import_people_file(deps: Deps, path: Path) -> dict[str, int]:
+    """Import a people file through the real importer; returns person ids by email."""
+    async with deps.sessions() as session:
+        specs = load_people_file(
+            path, known_roles=await known_roles(session), default_timezone="Europe/London"
+        )
+        await import_people(session, specs, now=deps.clock.now())
+        await session.commit()
+        return {p.email: p.id for p in (await session.scalars(select(Person))).all()}
+
+
+@dataclass
+class RecordingMessenger:
+    """A Messenger (and ChannelDirectory) that records what it was asked to send."""
+
+    direct: list[tuple[Recipient, Message]] = field(default_factory=list)
+    posted: list[tuple[str, Message]] = field(default_factory=list)
+    members: dict[str, list[str]] = field(default_factory=dict)
+
+    async def send_direct(self, recipient: Recipient, message: Message) -> MessageRef:
+        self.direct.append((recipient, message))
+        return MessageRef("test", f"D{recipient.person_id}", str(len(self.direct)))
+
+    async def post_channel(self, channel: str, message: Message) -> MessageRef:
+        self.posted.append((channel, message))
+        return MessageRef("test", channel, str(len(self.posted)))
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        return None
+
+    async def channel_members(self, channel: str) -> list[str]:
+        return self.members[channel]
+
+
+def message_text(message: Message) -> str:
+    """Every word a message would show (fallback, parts, buttons, image alt and title)."""
+    out = [message.fallback]
+    for part in message.parts:
+        if isinstance(part, Fields):
+            out += [f"{f.label} {f.value}" for f in part.items]
+        elif isinstance(part, Buttons):
+            out += [f"{b.label} {b.value}" for b in part.buttons]
+        elif isinstance(part, Image):
+            out += [part.alt, part.title]
+        elif not isinstance(part, Divider):
+            out.append(getattr(part, "text", "") or getattr(part, "markdown", ""))
+    return "\n".join(out)

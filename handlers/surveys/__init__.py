@@ -1,0 +1,19 @@
+"""RECI's anonymous surveys (issue 5, DESIGN §5): `/feedback`, the respond button, the two forms."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers import actions
+from handlers.surveys.answering import on_action, submit_answer
+from handlers.surveys.commands import feedback, submit_new
+
+if TYPE_CHECKING:
+    from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    router.command("feedback", feedback)
+    router.action("survey", on_action)
+    router.form(actions.FORM_SURVEY_NEW, submit_new)
+    router.form(actions.FORM_SURVEY_ANSWER, submit_answer)

@@ -1,0 +1,110 @@
+"""The survey forms: creating a survey, and answering one (one input per question), with answer checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from handlers import actions
+from handlers.markup import truncate
+from handlers.messages import Choice, DateInput, Form, Input, LongText, Option, ShortText
+from handlers.surveys.spec import AUDIENCES, DEFAULT_MIN_ANSWERS, QUESTIONS_HINT
+from storage.models import Survey
+from storage.models.surveys import MIN_ANSWERS_FLOOR
+from storage.surveys import SCALE_VALUES
+
+MAX_TEXT_ANSWER = 2000
+SCALE_LABELS = {"1": "1 (lowest)", "2": "2", "3": "3", "4": "4", "5": "5 (highest)"}
+
+
+def new_survey_form(*, closes_on: date) -> Form:
+    return Form(
+        form_id=actions.FORM_SURVEY_NEW,
+        title="New anonymous survey",
+        intro="Answers are stored with no name, chat id or time, and shown only after close.",
+        submit_label="Open survey",
+        inputs=(
+            ShortText(name="title", label="Title", max_length=150),
+            LongText(name="intro", label="Introduction", required=False, max_length=1500),
+            LongText(name="questions", label="Questions", hint=QUESTIONS_HINT, max_length=3000),
+            Choice(
+                name="audience",
+                label="Who is asked",
+                options=tuple(Option(value=k, label=v) for k, v in AUDIENCES.items()),
+                initial="everyone",
+            ),
+            ShortText(
+                name="audience_value",
+                label="Role or channel",
+                hint="The role name (e.g. staff) or the channel id, when not asking everyone.",
+                required=False,
+                max_length=200,
+            ),
+            DateInput(
+                name="closes_on",
+                label="Closing date",
+                hint="Answers are taken until the end of this day.",
+                initial=closes_on,
+            ),
+            ShortText(
+                name="min_answers",
+                label="Minimum answers before results show",
+                hint=f"Never below {MIN_ANSWERS_FLOOR}.",
+                initial=str(DEFAULT_MIN_ANSWERS),
+                max_length=4,
+            ),
+        ),
+    )
+
+
+def field_name(position: int) -> str:
+    return f"q{position}"
+
+
+def answer_form(survey: Survey) -> Form:
+    inputs: list[Input] = []
+    for q in survey.questions:
+        label = truncate(f"{q.position}. {q.prompt}", 150)
+        if q.kind == "scale":
+            options = tuple(Option(value=v, label=SCALE_LABELS[v]) for v in SCALE_VALUES)
+            inputs.append(Choice(name=field_name(q.position), label=label, options=options))
+        elif q.kind == "choice":
+            options = tuple(Option(value=str(i), label=o) for i, o in enumerate(q.options))
+            inputs.append(Choice(name=field_name(q.position), label=label, options=options))
+        else:
+            inputs.append(
+                LongText(name=field_name(q.position), label=label, required=False, max_length=MAX_TEXT_ANSWER)
+            )
+    return Form(
+        form_id=actions.FORM_SURVEY_ANSWER,
+        title="Anonymous survey",
+        intro=truncate(survey.title, 150),
+        inputs=tuple(inputs),
+        submit_label="Send anonymously",
+        state=survey.id,
+    )
+
+
+def read_answers(survey: Survey, values: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The answers to store (keyed by question position) and any errors by input name."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for q in survey.questions:
+        name = field_name(q.position)
+        raw = values.get(name, "").strip()
+        if q.kind == "scale":
+            if raw not in SCALE_VALUES:
+                errors[name] = "Choose a number from 1 to 5."
+            else:
+                answers[str(q.position)] = int(raw)
+        elif q.kind == "choice":
+            if not raw.isdigit() or int(raw) >= len(q.options):
+                errors[name] = "Choose one of the options."
+            else:
+                answers[str(q.position)] = q.options[int(raw)]
+        elif len(raw) > MAX_TEXT_ANSWER:
+            errors[name] = f"Keep it under {MAX_TEXT_ANSWER} characters."
+        elif raw:
+            answers[str(q.position)] = raw
+    return answers, errors

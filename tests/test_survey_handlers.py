@@ -1,0 +1,262 @@
+"""`/feedback` and the survey buttons and forms, through the Router, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers import actions
+from handlers.context import Actor, Deps, Origin, Response
+from handlers.identity import actor_for_person
+from handlers.messages import Image
+from handlers.router import Router, build_router
+from jobs.surveys import close_due_surveys, send_survey_invitations, send_survey_reminders
+from storage.models import AuditEntry, Survey, SurveyKey, SurveyParticipation, SurveyResponse, UpdateRequest
+from tests.survey_helpers import RecordingMessenger, import_people_file, message_text, people_csv
+
+RECI = "morgan.mockup@example.org"
+STAFF = "riley.fixture@example.org"
+QUESTIONS = (
+    "scale: How safe do you feel raising concerns?\n"
+    "choice: Which team are you in? | Policy | Comms | Other\n"
+    "text: What should change?"
+)
+
+
+def form_values(**overrides: str) -> dict[str, str]:
+    values = {
+        "title": "Raising concerns",
+        "intro": "A short anonymous survey.",
+        "questions": QUESTIONS,
+        "audience": "everyone",
+        "audience_value": "",
+        "closes_on": "2024-10-18",
+        "min_answers": "10",
+    }
+    return values | overrides
+
+
+class World:
+    """The router, the dependencies with a recording messenger, and the people by email."""
+
+    def __init__(self, deps: Deps, ids: dict[str, int]) -> None:
+        self.messenger = RecordingMessenger()
+        self.deps = replace(deps, messenger=self.messenger)
+        self.router: Router = build_router()
+        self.ids = ids
+
+    async def actor(self, email: str) -> Actor:
+        return await actor_for_person(self.deps, self.ids[email], platform="slack", platform_user_id="U")
+
+    async def command(self, email: str, text: str) -> Response:
+        return await self.router.on_command(self.deps, await self.actor(email), "/feedback", text)
+
+    async def form(self, email: str, form_id: str, values: dict[str, str], state: str = "") -> Response:
+        return await self.router.on_form(self.deps, await self.actor(email), form_id, values, state)
+
+    async def click(self, email: str, action: str, value: str) -> Response:
+        return await self.router.on_action(self.deps, await self.actor(email), action, value, Origin())
+
+    async def create(self, **overrides: str) -> str:
+        response = await self.form(RECI, actions.FORM_SURVEY_NEW, form_values(**overrides))
+        assert response.close_form, response.errors
+        async with self.deps.sessions() as session:
+            survey_id = await session.scalar(select(Survey.id).order_by(Survey.created_at.desc()))
+        assert survey_id is not None
+        return survey_id
+
+    async def answer(self, email: str, survey_id: str, *, scale: str = "4", text: str = "") -> Response:
+        opened = await self.click(email, actions.SURVEY_RESPOND, survey_id)
+        if opened.form is None:
+            return opened
+        values = {"q1": scale, "q2": "1", "q3": text}
+        return await self.form(email, actions.FORM_SURVEY_ANSWER, values, opened.form.state)
+
+    async def count(self, model: type) -> int:
+        async with self.deps.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture
+async def world(deps: Deps, people_file: Path, tmp_path: Path) -> World:
+    ids = await import_people_file(deps, people_csv(tmp_path / "people.csv", source=people_file))
+    return World(deps, ids)
+
+
+@pytest.mark.postgres
+async def test_only_reci_may_run_surveys(world: World) -> None:
+    refused = await world.command(STAFF, "new")
+    assert refused.form is None
+    assert refused.message is not None
+    assert "RECI role" in message_text(refused.message)
+    submitted = await world.form(STAFF, actions.FORM_SURVEY_NEW, form_values())
+    assert submitted.message is not None
+    assert "RECI role" in message_text(submitted.message)
+    assert await world.count(Survey) == 0
+
+    opened = await world.command(RECI, "new")
+    assert opened.form is not None
+    assert opened.form.form_id == actions.FORM_SURVEY_NEW
+    assert {i.name for i in opened.form.inputs} >= {
+        "title",
+        "questions",
+        "audience",
+        "closes_on",
+        "min_answers",
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"closes_on": "2024-10-06"}, "closes_on", "passed"),
+        ({"questions": "scale: Fine?\ntext:   "}, "questions", "Line 2: the question is empty"),
+        ({"questions": "\n".join(f"scale: Q{i}?" for i in range(11))}, "questions", "at most 10"),
+        ({"questions": "rating: How?"}, "questions", "Line 1: start it with"),
+        ({"questions": "choice: Which? | Only one"}, "questions", "2 to 10 options"),
+        ({"min_answers": "4"}, "min_answers", "never below 5"),
+        ({"min_answers": "ten"}, "min_answers", "whole number"),
+        ({"title": " "}, "title", "title"),
+        ({"audience": "role", "audience_value": "wizards"}, "audience_value", "reci"),
+        ({"min_answers": "17"}, "audience", "16 people"),
+    ],
+)
+@pytest.mark.postgres
+async def test_bad_survey_input_is_explained_and_changes_nothing(
+    world: World, overrides: dict[str, str], field: str, words: str
+) -> None:
+    response = await world.form(RECI, actions.FORM_SURVEY_NEW, form_values(**overrides))
+    assert not response.close_form
+    assert words in response.errors[field]
+    assert await world.count(Survey) == 0
+    assert await world.count(UpdateRequest) == 0
+    async with world.deps.sessions() as session:
+        assert await session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "survey")) is None
+
+
+@pytest.mark.postgres
+async def test_invite_answer_once_remind_close_and_results(world: World) -> None:
+    survey_id = await world.create()
+    assert await world.count(UpdateRequest) == 16
+    assert await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now()) == 16
+    assert await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now()) == 0
+    invite = world.messenger.direct[0][1]
+    assert "How your anonymity is protected" in message_text(invite)
+    assert f"Respond anonymously {survey_id}" in message_text(invite)
+
+    emails = sorted(world.ids)
+    for n, email in enumerate(emails[:12]):
+        stored = await world.answer(email, survey_id, scale=str(1 + n % 5), text=f"idea {n}")
+        assert stored.close_form
+        assert stored.message is None
+        assert not stored.errors
+
+    # A second go is told it has answered, at the button and at the form, and nothing is added.
+    again = await world.click(emails[0], actions.SURVEY_RESPOND, survey_id)
+    assert again.form is None
+    assert again.message is not None
+    assert "already answered" in again.message.fallback
+    forced = await world.form(
+        emails[0], actions.FORM_SURVEY_ANSWER, {"q1": "1", "q2": "0", "q3": ""}, survey_id
+    )
+    assert forced.message is not None
+    assert "already answered" in forced.message.fallback
+    assert await world.count(SurveyResponse) == 12
+
+    # A bad answer is explained and changes nothing.
+    bad = await world.form(
+        emails[13], actions.FORM_SURVEY_ANSWER, {"q1": "9", "q2": "7", "q3": ""}, survey_id
+    )
+    assert set(bad.errors) == {"q1", "q2"}
+    assert await world.count(SurveyResponse) == 12
+
+    # Results are not shown while open.
+    early = await world.command(RECI, f"results {survey_id}")
+    assert early.message is not None
+    assert "only after it closes" in early.message.fallback + message_text(early.message)
+
+    # The day before closing, only the four who have not answered are reminded.
+    world.messenger.direct.clear()
+    eve = datetime(2024, 10, 17, 8, 0, tzinfo=UTC)
+    assert await send_survey_reminders(world.deps, world.messenger, eve) == 4
+    assert {r.email for r, _ in world.messenger.direct} == set(emails[12:])
+    assert await send_survey_reminders(world.deps, world.messenger, eve) == 0
+
+    # The job closes it after the closing date: who answered is gone, results go to the RECI channel.
+    after = datetime(2024, 10, 19, 7, 0, tzinfo=UTC)
+    assert await close_due_surveys(world.deps, world.messenger, after) == 1
+    assert await world.count(SurveyParticipation) == 0
+    assert await world.count(SurveyKey) == 0
+    [(channel, posted)] = world.messenger.posted
+    assert channel == "C-RECI"
+    shown = message_text(posted)
+    assert "12 answers" in shown
+    assert any(isinstance(p, Image) and p.data.startswith(b"\x89PNG") for p in posted.parts)
+    assert "idea" not in shown  # written answers wait for release
+
+    late = await world.answer(emails[14], survey_id)
+    assert late.message is not None
+    assert "no longer takes answers" in message_text(late.message)
+    assert await world.count(SurveyResponse) == 12
+
+    # Release by a non-RECI member is refused; by a RECI member, posted shuffled to the channel.
+    refused = await world.click(STAFF, actions.SURVEY_RELEASE_TEXT, survey_id)
+    assert refused.message is not None
+    assert "Only RECI" in refused.message.fallback
+    released = await world.click(RECI, actions.SURVEY_RELEASE_TEXT, survey_id)
+    assert released.message is not None
+    assert "Released" in released.message.fallback
+    texts = message_text(world.messenger.posted[-1][1])
+    assert all(f"idea {n}" in texts for n in range(12))
+    results = await world.command(RECI, f"results {survey_id}")
+    assert results.message is not None
+    assert "idea 3" in message_text(results.message)
+
+
+@pytest.mark.postgres
+async def test_below_the_minimum_no_figure_is_shown(world: World) -> None:
+    survey_id = await world.create()
+    await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now())
+    for email in sorted(world.ids)[:9]:
+        await world.answer(email, survey_id, scale="5", text="CANARY-below-minimum")
+    listing = await world.command(RECI, "list")
+    assert listing.message is not None
+    assert "fewer than 10 answers" in message_text(listing.message)
+    closed = await world.command(RECI, f"close {survey_id}")
+    assert closed.message is not None
+    assert "closed" in closed.message.fallback
+    results = await world.command(RECI, f"results {survey_id}")
+    for message in [results.message, *(m for _, m in world.messenger.posted)]:
+        assert message is not None
+        shown = message_text(message)
+        assert "not enough answers to protect anonymity" in shown.lower()
+        assert "9" not in shown
+        assert "%" not in shown
+        assert "CANARY" not in shown
+        assert not any(isinstance(p, Image) for p in message.parts)
+    release = await world.click(RECI, actions.SURVEY_RELEASE_TEXT, survey_id)
+    assert release.message is not None
+    assert "too few" in release.message.fallback
+
+
+@pytest.mark.postgres
+async def test_channel_audience_uses_the_channel_members(world: World) -> None:
+    world.messenger.members["C-RECI-NET"] = [f"U{n:03d}" for n in range(1, 8)] + ["U999"]
+    survey_id = await world.create(audience="channel", audience_value="C-RECI-NET", min_answers="5")
+    async with world.deps.sessions() as session:
+        invited = (
+            await session.scalars(select(UpdateRequest.person_id).where(UpdateRequest.subject == survey_id))
+        ).all()
+    assert len(invited) == 7
+
+
+def test_survey_ids_are_short_and_typeable() -> None:
+    from storage.surveys import ID_ALPHABET, new_survey_id
+
+    ids = {new_survey_id() for _ in range(50)}
+    assert len(ids) == 50
+    assert all(len(i) == 6 and set(i) <= set(ID_ALPHABET) for i in ids)
