@@ -14,7 +14,8 @@ PROTECTION = (
     "- To stop a second answer, nudgebot keeps only a coded mark that you answered, unreadable without "
     "a key; the key and the marks are deleted when the survey closes.\n"
     "- Results are shown only after the survey closes, and only if at least {minimum} people answered.\n"
-    "- Written answers are shown only in shuffled order, once a RECI member releases them."
+    "- Written answers are shown only in shuffled order, once a RECI member releases them.\n"
+    "When you press Send the form simply closes: nothing is posted, so no message records that you answered."
 )
 
 
