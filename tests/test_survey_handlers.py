@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.identity import actor_for_person
-from handlers.messages import Image
+from handlers.messages import Image, Message
 from handlers.router import Router, build_router
+from jobs.survey_digest import survey_digest_parts
 from jobs.surveys import close_due_surveys, send_survey_invitations, send_survey_reminders
 from storage.models import AuditEntry, Survey, SurveyKey, SurveyParticipation, SurveyResponse, UpdateRequest
 from tests.survey_helpers import RecordingMessenger, import_people_file, message_text, people_csv
@@ -197,6 +198,19 @@ async def test_invite_answer_once_remind_close_and_results(world: World) -> None
     assert "12 answers" in shown
     assert any(isinstance(p, Image) and p.data.startswith(b"\x89PNG") for p in posted.parts)
     assert "idea" not in shown  # written answers wait for release
+    async with world.deps.sessions() as session:
+        digest = await survey_digest_parts(
+            session, start=date(2024, 10, 1), end=date(2024, 10, 31), timezone="Europe/London"
+        )
+        assert (
+            await survey_digest_parts(
+                session, start=date(2024, 11, 1), end=date(2024, 11, 30), timezone="Europe/London"
+            )
+            == []
+        )
+    digest_text = message_text(Message(fallback="", parts=tuple(digest)))
+    assert "12 answers" in digest_text
+    assert "idea" not in digest_text
 
     late = await world.answer(emails[14], survey_id)
     assert late.message is not None
@@ -238,6 +252,13 @@ async def test_below_the_minimum_no_figure_is_shown(world: World) -> None:
         assert "%" not in shown
         assert "CANARY" not in shown
         assert not any(isinstance(p, Image) for p in message.parts)
+    async with world.deps.sessions() as session:
+        digest = await survey_digest_parts(
+            session, start=date(2024, 10, 1), end=date(2024, 10, 31), timezone="Europe/London"
+        )
+    digest_text = message_text(Message(fallback="", parts=tuple(digest)))
+    assert "not enough answers to protect anonymity" in digest_text
+    assert "9" not in digest_text
     release = await world.click(RECI, actions.SURVEY_RELEASE_TEXT, survey_id)
     assert release.message is not None
     assert "too few" in release.message.fallback

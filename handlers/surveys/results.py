@@ -145,3 +145,15 @@ def _capped(parts: list[Part]) -> tuple[Part, ...]:
         return tuple(parts)
     note = Context("More written answers than fit here: they are all in the RECI channel's release post.")
     return (*parts[: MAX_PARTS - 1], note)
+
+
+def digest_parts(survey: Survey, tally: Tally) -> list[Part]:
+    """A closed survey in the RECI digest: its distributions without the chart, never written answers."""
+    if not enough(survey, tally):
+        return [Text(f"{bold(survey.title)}: not enough answers to protect anonymity; no results are shown.")]
+    parts: list[Part] = [Text(f"{bold(survey.title)}: {tally.count} answers, closed {_closing(survey)}.")]
+    for question in survey.questions:
+        if question.kind != "text":
+            parts += _question_parts(survey, question, tally)
+    parts.append(Context(f"All results, and written answers once released: `/feedback results {survey.id}`"))
+    return parts
