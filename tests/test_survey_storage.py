@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import storage.surveys as store
 from storage.clock import FixedClock
+from storage.db import create_engine, session_factory
 from storage.models import SurveyKey, SurveyParticipation, SurveyResponse
 from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec
 from tests.survey_helpers import MAX_ABS_RHO, physical_order, scan_order, spearman
@@ -152,3 +154,27 @@ async def test_tally_counts_and_shuffles_free_text(
     assert result.count == 12
     assert result.scales[1] == {"1": 3, "2": 3, "3": 2, "4": 2, "5": 2}
     assert sorted(result.texts[2]) == sorted(f"n{i}" for i in range(12))
+
+
+async def test_sqlite_file_keeps_no_copy_of_the_key_or_the_hashes(sqlite_url: str, clock: FixedClock) -> None:
+    """secure_delete and the checkpoint after close: the raw database files no longer hold who answered."""
+    engine = create_engine(sqlite_url)
+    sessions = session_factory(engine)
+    try:
+        survey_id = await _survey_with_answers(sessions, clock, 20)
+        async with sessions() as session:
+            key = await session.scalar(select(SurveyKey.key))
+            digests = (await session.scalars(select(SurveyParticipation.digest))).all()
+            assert await store.close_survey(session, survey_id=survey_id, now=clock.now())
+            await session.commit()
+        async with sessions() as session:
+            await store.scrub_after_close(session)
+    finally:
+        await engine.dispose()
+    assert key is not None
+    assert len(digests) == 20
+    path = Path(sqlite_url.split("///", 1)[1])
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert raw.find(key) == -1, "the survey key is still in the database files"
+    assert not [d for d in digests if d.encode() in raw]
+    assert b"n19" in raw  # the answers themselves are still there: the check reads the right files

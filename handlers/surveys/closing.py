@@ -7,6 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.context import Deps
 from handlers.messenger import SendError
@@ -32,8 +33,12 @@ async def close_and_announce(deps: Deps, survey_id: str, *, actor: str) -> bool:
             session, at=now, actor=actor, event="survey.close", entity="survey", entity_key=survey_id
         )
         await session.commit()
-    async with deps.sessions() as session:
-        await scrub_after_close(session)
+    try:
+        async with deps.sessions() as session:
+            await scrub_after_close(session)
+    except SQLAlchemyError as exc:
+        # The survey is closed and its key gone either way; only the clean-up of freed space waits.
+        log.warning("survey %s: database clean-up after close skipped (%s)", survey_id, type(exc).__name__)
     log.info("survey %s closed", survey_id)
     await post_results(deps, survey_id)
     return True
