@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import traceback
+import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.identity import actor_for_person
 from handlers.messages import Image, Message
 from handlers.router import Router, build_router
+from handlers.surveys.answering import AnswerNotStored
 from jobs.survey_digest import survey_digest_parts
 from jobs.surveys import close_due_surveys, send_survey_invitations, send_survey_reminders
 from storage.models import AuditEntry, Survey, SurveyKey, SurveyParticipation, SurveyResponse, UpdateRequest
@@ -281,3 +285,26 @@ def test_survey_ids_are_short_and_typeable() -> None:
     ids = {new_survey_id() for _ in range(50)}
     assert len(ids) == 50
     assert all(len(i) == 6 and set(i) <= set(ID_ALPHABET) for i in ids)
+
+
+@pytest.mark.postgres
+async def test_a_failed_answer_raises_nothing_that_carries_the_answer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adapters log a failure with the user's id; the error must not carry the answers with it."""
+    survey_id = await world.create()
+    await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now())
+
+    async def broken(*_args: object, **kwargs: object) -> None:
+        raise IntegrityError(
+            "INSERT INTO survey_responses", {"answers": str(kwargs["answers"])}, Exception("x")
+        )
+
+    monkeypatch.setattr("handlers.surveys.answering.record_answer", broken)
+    canary = f"CANARY-{uuid.uuid4().hex}"  # made at run time, so the traceback's source lines cannot hold it
+    with pytest.raises(AnswerNotStored) as raised:
+        await world.answer(sorted(world.ids)[0], survey_id, text=canary)
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "IntegrityError" in shown
+    assert canary not in shown
+    assert await world.count(SurveyResponse) == 0

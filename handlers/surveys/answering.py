@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.surveys.closing import local_today, post_free_text
@@ -21,6 +23,12 @@ from storage.survey_audience import is_invited, respondent_key
 from storage.surveys import AnswerOutcome, get_survey, has_answered, record_answer, release_free_text, tally
 
 RELEASE_FREE_TEXT = "release_free_text"
+
+
+class AnswerNotStored(Exception):
+    """Storing an answer failed; the message is the database error's class name and nothing else."""
+
+
 UNKNOWN_PERSON = (
     "I can't match you to anyone in nudgebot's list of people, so I can't take an answer. "
     "Ask the administrator to check your email address in the people file."
@@ -72,11 +80,16 @@ async def submit_answer(deps: Deps, actor: Actor, values: Mapping[str, str], sta
     answers, errors = read_answers(survey, values)
     if errors:
         return Response(errors=errors)
-    async with deps.sessions() as session:
-        outcome = await record_answer(
-            session, survey_id=survey.id, respondent=respondent_key(actor.person_id), answers=answers
-        )
-        await session.commit()
+    try:
+        async with deps.sessions() as session:
+            outcome = await record_answer(
+                session, survey_id=survey.id, respondent=respondent_key(actor.person_id), answers=answers
+            )
+            await session.commit()
+    except SQLAlchemyError as exc:
+        # A database error's text carries the statement's parameters (the answers), and adapters log a
+        # failure with the user's id: only the error's kind may travel up, with no chained cause.
+        raise AnswerNotStored(type(exc).__name__) from None
     if outcome is AnswerOutcome.ALREADY_ANSWERED:
         return Response(close_form=True, message=already_answered(survey))
     if outcome is not AnswerOutcome.STORED:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from handlers import actions
-from handlers.markup import truncate
+from handlers.markup import bold, truncate
 from handlers.messages import Choice, DateInput, Form, Input, LongText, Option, ShortText
 from handlers.surveys.spec import AUDIENCES, DEFAULT_MIN_ANSWERS, QUESTIONS_HINT
 from storage.models import Survey
@@ -15,6 +15,7 @@ from storage.models.surveys import MIN_ANSWERS_FLOOR
 from storage.surveys import SCALE_VALUES
 
 MAX_TEXT_ANSWER = 2000
+STORED_WITHOUT_NAME = "Your answers are stored with no name, chat id or time, and you can answer once."
 SCALE_LABELS = {"1": "1 (lowest)", "2": "2", "3": "3", "4": "4", "5": "5 (highest)"}
 
 
@@ -79,7 +80,7 @@ def answer_form(survey: Survey) -> Form:
     return Form(
         form_id=actions.FORM_SURVEY_ANSWER,
         title="Anonymous survey",
-        intro=truncate(survey.title, 150),
+        intro=f"{bold(truncate(survey.title, 150))}\n{STORED_WITHOUT_NAME}",
         inputs=tuple(inputs),
         submit_label="Send anonymously",
         state=survey.id,
