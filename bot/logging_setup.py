@@ -9,7 +9,7 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Third-party loggers stay at INFO or above even when LOG_LEVEL=DEBUG: at DEBUG slack_sdk logs every
     # request and response body, and aiosqlite logs each statement with its parameters (a survey answer
-    # among them, DESIGN §5). tests/test_survey_slack.py shows the leak and that this stops it.
+    # among them, DESIGN §5). tests/test_survey_handlers.py shows the leak and that this stops it.
     quiet = (
         "slack_bolt",
         "slack_sdk",

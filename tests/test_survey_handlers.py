@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import traceback
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.logging_setup import configure_logging
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.identity import actor_for_person
@@ -308,3 +311,49 @@ async def test_a_failed_answer_raises_nothing_that_carries_the_answer(
     assert "IntegrityError" in shown
     assert canary not in shown
     assert await world.count(SurveyResponse) == 0
+
+
+THIRD_PARTY_LOGGERS = (
+    "slack_bolt",
+    "slack_sdk",
+    "aiohttp.access",
+    "apscheduler",
+    "microsoft_agents",
+    "aiosqlite",
+    "asyncpg",
+    "sqlalchemy",
+)
+
+
+@pytest.fixture
+def third_party_levels() -> Iterator[None]:
+    """`configure_logging` changes process-wide logger levels: put them back afterwards."""
+    saved = {name: logging.getLogger(name).level for name in THIRD_PARTY_LOGGERS}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+@pytest.mark.parametrize("quiet", [True, False], ids=["as-the-bot-configures", "control-libraries-at-debug"])
+@pytest.mark.postgres
+async def test_debug_logging_never_holds_an_answer(
+    world: World, caplog: pytest.LogCaptureFixture, third_party_levels: None, quiet: bool
+) -> None:
+    """At LOG_LEVEL=DEBUG the bot keeps the database drivers quiet; left at DEBUG they log the answer."""
+    if quiet:
+        configure_logging("DEBUG")
+    else:
+        for name in THIRD_PARTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    caplog.set_level(logging.DEBUG)
+    survey_id = await world.create()
+    await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now())
+    canary = f"CANARY-{uuid.uuid4().hex}"
+    stored = await world.answer(sorted(world.ids)[0], survey_id, text=canary)
+    assert stored.close_form
+    logged = caplog.text + "\n".join(repr(r.args) for r in caplog.records)
+    if quiet:
+        assert canary not in logged
+    else:
+        # The control: aiosqlite logs statements with their parameters at DEBUG, SQLAlchemy at INFO.
+        assert canary in logged
