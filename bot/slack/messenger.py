@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import aiohttp
@@ -78,6 +79,19 @@ class SlackMessenger:
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         await _call(lambda: self.client.chat_update(channel=ref.channel, ts=ref.id, **content(message)))
+
+    async def channel_members(self, channel: str) -> list[str]:
+        """A channel's member ids, every page of `conversations.members` (`ChannelDirectory`)."""
+        members: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = await _call(
+                partial(self.client.conversations_members, channel=channel, cursor=cursor, limit=200)
+            )
+            members += [str(m) for m in page.get("members") or []]
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "") or None
+            if cursor is None:
+                return members
 
     async def _post(self, channel: str, message: Message) -> MessageRef:
         posted = await _call(lambda: self.client.chat_postMessage(channel=channel, **content(message)))
