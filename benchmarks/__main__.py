@@ -11,6 +11,7 @@ BENCHES = (
     "benchmarks.commitments",
     "benchmarks.fanout",
     "benchmarks.digest_sql",
+    "benchmarks.survey_answers",
 )
 
 

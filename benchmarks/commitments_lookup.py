@@ -9,23 +9,20 @@ issues, and the database's plan for the latest-evidence query.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from benchmarks.databases import on_sqlite_and_postgres
 from handlers.context import Actor, Channels, Deps
 from handlers.router import build_router
 from storage.clock import FixedClock
-from storage.db import create_engine, normalise_url, session_factory
+from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
     Action,
@@ -190,26 +187,7 @@ async def measure(url: str, label: str) -> None:
 
 
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        await measure(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite")
-    admin = os.environ.get("NUDGEBOT_TEST_POSTGRES_URL")
-    if not admin:
-        print("PostgreSQL: skipped (set NUDGEBOT_TEST_POSTGRES_URL)")
-        return
-    name = f"nudgebot_bench_{uuid.uuid4().hex[:8]}"
-    root = create_engine(admin, isolation_level="AUTOCOMMIT")
-    try:
-        async with root.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            await measure(
-                normalise_url(admin).set(database=name).render_as_string(hide_password=False), "PostgreSQL"
-            )
-        finally:
-            async with root.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await root.dispose()
+    await on_sqlite_and_postgres(measure)
 
 
 if __name__ == "__main__":

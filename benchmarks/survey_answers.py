@@ -9,17 +9,15 @@ too when that variable is set). Prints the median and worst of 20 answers, and t
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
-from storage.db import create_engine, normalise_url, session_factory
+from benchmarks.databases import on_sqlite_and_postgres
+from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import SurveyResponse
 from storage.surveys import QuestionSpec, SurveySpec, close_survey, create_survey, record_answer
@@ -83,25 +81,7 @@ async def measure(url: str, label: str) -> None:
 
 
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        await measure(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite")
-    admin = os.environ.get("NUDGEBOT_TEST_POSTGRES_URL")
-    if not admin:
-        print("PostgreSQL: skipped (set NUDGEBOT_TEST_POSTGRES_URL)")
-        return
-    name = f"nudgebot_bench_{uuid.uuid4().hex[:8]}"
-    root = create_engine(admin, isolation_level="AUTOCOMMIT")
-    try:
-        async with root.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = normalise_url(admin).set(database=name).render_as_string(hide_password=False)
-            await measure(url, "PostgreSQL")
-        finally:
-            async with root.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await root.dispose()
+    await on_sqlite_and_postgres(measure)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ test gets a copy: a file copy for SQLite, `CREATE DATABASE … TEMPLATE` for Pos
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -19,6 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.logging_setup import QUIET_LOGGERS, SQL_LOGGER
 from handlers.context import Channels, Deps
 from storage.clock import FixedClock
 from storage.db import create_engine, normalise_url, session_factory
@@ -136,3 +138,13 @@ async def slack_rig(sqlite_url: str, clock: FixedClock) -> AsyncIterator[SlackRi
     rig, stop = await start_rig(database_url=sqlite_url, clock=clock)
     yield rig
     await stop()
+
+
+@pytest.fixture
+def logger_levels() -> Iterator[None]:
+    """Put third-party logger levels back after a test that calls `configure_logging` or changes them."""
+    names = (*QUIET_LOGGERS, SQL_LOGGER, "aiohttp")
+    saved = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)

@@ -18,6 +18,29 @@ from storage.models import Base, Person
 from storage.people_file import load_people_file
 from storage.people_import import import_people, known_roles
 
+RECI = "morgan.mockup@example.org"
+STAFF = "riley.fixture@example.org"
+QUESTIONS = (
+    "scale: How safe do you feel raising concerns?\n"
+    "choice: Which team are you in? | Policy | Comms | Other\n"
+    "text: What should change?"
+)
+
+
+def new_survey_values(**overrides: str) -> dict[str, str]:
+    """The new-survey form filled in as a RECI member would, closing on Friday 18 October 2024."""
+    values = {
+        "title": "Raising concerns",
+        "intro": "A short anonymous survey.",
+        "questions": QUESTIONS,
+        "audience": "everyone",
+        "audience_value": "",
+        "closes_on": "2024-10-18",
+        "min_answers": "10",
+    }
+    return values | overrides
+
+
 # For a random order of 200 rows, Spearman's rho has a standard deviation of 1/sqrt(199) ≈ 0.071:
 # 0.3 is more than four of them (a false alarm about once in 40,000 runs), while rows left in
 # arrival order give rho = 1.

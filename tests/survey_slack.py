@@ -16,28 +16,7 @@ from storage.models import Survey
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_requests import block_action
 from tests.slack_fixtures import SlackRig, eventually, view_submission
-from tests.survey_helpers import import_people_file, people_csv
-
-RECI = "morgan.mockup@example.org"
-STAFF = "riley.fixture@example.org"
-QUESTIONS = (
-    "scale: How safe do you feel raising concerns?\n"
-    "choice: Which team are you in? | Policy | Comms | Other\n"
-    "text: What should change?"
-)
-
-
-def new_survey_values(**overrides: str) -> dict[str, str]:
-    values = {
-        "title": "Raising concerns",
-        "intro": "A short anonymous survey.",
-        "questions": QUESTIONS,
-        "audience": "everyone",
-        "audience_value": "",
-        "closes_on": "2024-10-18",
-        "min_answers": "10",
-    }
-    return values | overrides
+from tests.survey_helpers import RECI, import_people_file, new_survey_values, people_csv
 
 
 async def add_people(rig: SlackRig, tmp_path: Path, source: Path, *, extra_staff: int = 0) -> None:

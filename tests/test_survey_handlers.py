@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.logging_setup import configure_logging
+from bot.logging_setup import QUIET_LOGGERS, SQL_LOGGER, configure_logging
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.identity import actor_for_person
@@ -24,28 +23,15 @@ from handlers.surveys.answering import AnswerNotStored
 from jobs.survey_digest import survey_digest_parts
 from jobs.surveys import close_due_surveys, send_survey_invitations, send_survey_reminders
 from storage.models import AuditEntry, Survey, SurveyKey, SurveyParticipation, SurveyResponse, UpdateRequest
-from tests.survey_helpers import RecordingMessenger, import_people_file, message_text, people_csv
-
-RECI = "morgan.mockup@example.org"
-STAFF = "riley.fixture@example.org"
-QUESTIONS = (
-    "scale: How safe do you feel raising concerns?\n"
-    "choice: Which team are you in? | Policy | Comms | Other\n"
-    "text: What should change?"
+from tests.survey_helpers import (
+    RECI,
+    STAFF,
+    RecordingMessenger,
+    import_people_file,
+    message_text,
+    new_survey_values,
+    people_csv,
 )
-
-
-def form_values(**overrides: str) -> dict[str, str]:
-    values = {
-        "title": "Raising concerns",
-        "intro": "A short anonymous survey.",
-        "questions": QUESTIONS,
-        "audience": "everyone",
-        "audience_value": "",
-        "closes_on": "2024-10-18",
-        "min_answers": "10",
-    }
-    return values | overrides
 
 
 class World:
@@ -70,7 +56,7 @@ class World:
         return await self.router.on_action(self.deps, await self.actor(email), action, value, Origin())
 
     async def create(self, **overrides: str) -> str:
-        response = await self.form(RECI, actions.FORM_SURVEY_NEW, form_values(**overrides))
+        response = await self.form(RECI, actions.FORM_SURVEY_NEW, new_survey_values(**overrides))
         assert response.close_form, response.errors
         async with self.deps.sessions() as session:
             survey_id = await session.scalar(select(Survey.id).order_by(Survey.created_at.desc()))
@@ -101,7 +87,7 @@ async def test_only_reci_may_run_surveys(world: World) -> None:
     assert refused.form is None
     assert refused.message is not None
     assert "RECI role" in message_text(refused.message)
-    submitted = await world.form(STAFF, actions.FORM_SURVEY_NEW, form_values())
+    submitted = await world.form(STAFF, actions.FORM_SURVEY_NEW, new_survey_values())
     assert submitted.message is not None
     assert "RECI role" in message_text(submitted.message)
     assert await world.count(Survey) == 0
@@ -137,7 +123,7 @@ async def test_only_reci_may_run_surveys(world: World) -> None:
 async def test_bad_survey_input_is_explained_and_changes_nothing(
     world: World, overrides: dict[str, str], field: str, words: str
 ) -> None:
-    response = await world.form(RECI, actions.FORM_SURVEY_NEW, form_values(**overrides))
+    response = await world.form(RECI, actions.FORM_SURVEY_NEW, new_survey_values(**overrides))
     assert not response.close_form
     assert words in response.errors[field]
     assert await world.count(Survey) == 0
@@ -313,37 +299,16 @@ async def test_a_failed_answer_raises_nothing_that_carries_the_answer(
     assert await world.count(SurveyResponse) == 0
 
 
-THIRD_PARTY_LOGGERS = (
-    "slack_bolt",
-    "slack_sdk",
-    "aiohttp.access",
-    "apscheduler",
-    "microsoft_agents",
-    "aiosqlite",
-    "asyncpg",
-    "sqlalchemy",
-)
-
-
-@pytest.fixture
-def third_party_levels() -> Iterator[None]:
-    """`configure_logging` changes process-wide logger levels: put them back afterwards."""
-    saved = {name: logging.getLogger(name).level for name in THIRD_PARTY_LOGGERS}
-    yield
-    for name, level in saved.items():
-        logging.getLogger(name).setLevel(level)
-
-
 @pytest.mark.parametrize("quiet", [True, False], ids=["as-the-bot-configures", "control-libraries-at-debug"])
 @pytest.mark.postgres
 async def test_debug_logging_never_holds_an_answer(
-    world: World, caplog: pytest.LogCaptureFixture, third_party_levels: None, quiet: bool
+    world: World, caplog: pytest.LogCaptureFixture, logger_levels: None, quiet: bool
 ) -> None:
     """At LOG_LEVEL=DEBUG the bot keeps the database drivers quiet; left at DEBUG they log the answer."""
     if quiet:
         configure_logging("DEBUG")
     else:
-        for name in THIRD_PARTY_LOGGERS:
+        for name in (*QUIET_LOGGERS, SQL_LOGGER):
             logging.getLogger(name).setLevel(logging.NOTSET)
     caplog.set_level(logging.DEBUG)
     survey_id = await world.create()

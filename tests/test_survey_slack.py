@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.logging_setup import configure_logging
+from bot.logging_setup import QUIET_LOGGERS, SQL_LOGGER, configure_logging
 from bot.slack import ids
 from handlers import actions
 from storage.clock import FixedClock
@@ -34,16 +33,21 @@ from storage.models import (
 )
 from tests.fakes.slack_requests import block_action
 from tests.slack_fixtures import SlackRig, eventually, start_rig, view_submission
-from tests.survey_helpers import MAX_ABS_RHO, physical_order, scan_order, spearman
-from tests.survey_slack import (
+from tests.survey_helpers import (
+    MAX_ABS_RHO,
     RECI,
     STAFF,
+    new_survey_values,
+    physical_order,
+    scan_order,
+    spearman,
+)
+from tests.survey_slack import (
     add_people,
     answer,
     click_respond,
     close_now,
     create_survey,
-    new_survey_values,
     send_invitations,
     submit_answer,
 )
@@ -52,17 +56,6 @@ NOW = datetime(2024, 10, 7, 9, 30, tzinfo=UTC)
 AFTER_CLOSE = datetime(2024, 10, 19, 8, 0, tzinfo=UTC)
 # Everything the bot says that a person or a channel would see.
 SHOWN = {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url", "views.update", "ack"}
-THIRD_PARTY = (
-    "slack_bolt",
-    "slack_sdk",
-    "aiohttp",
-    "aiohttp.access",
-    "aiosqlite",
-    "asyncpg",
-    "sqlalchemy",
-    "apscheduler",
-    "microsoft_agents",
-)
 
 
 def shown_texts(rig: SlackRig) -> list[str]:
@@ -86,15 +79,6 @@ def values(n: int, *, text: str = "") -> dict[str, str]:
 async def count(rig: SlackRig, model: type[Base]) -> int:
     async with rig.core.deps.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-@pytest.fixture
-def third_party_levels() -> Iterator[None]:
-    """Put the third-party loggers back as they were: `configure_logging` changes process-wide state."""
-    saved = {name: logging.getLogger(name).level for name in THIRD_PARTY}
-    yield
-    for name, level in saved.items():
-        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture
@@ -173,7 +157,7 @@ async def test_with_minimum_10_and_9_answers_no_figure_appears_anywhere(rig: Sla
 
 
 async def test_canaries_in_written_answers_reach_no_log_audit_or_outbox_row(
-    rig: SlackRig, caplog: pytest.LogCaptureFixture, third_party_levels: None
+    rig: SlackRig, caplog: pytest.LogCaptureFixture, logger_levels: None
 ) -> None:
     # As the bot runs with LOG_LEVEL=DEBUG; capture every record that any logger lets through.
     configure_logging("DEBUG")
@@ -247,10 +231,10 @@ async def test_canaries_in_written_answers_reach_no_log_audit_or_outbox_row(
 
 
 async def test_without_the_quiet_loggers_debug_logging_would_leak_an_answer(
-    rig: SlackRig, caplog: pytest.LogCaptureFixture, third_party_levels: None
+    rig: SlackRig, caplog: pytest.LogCaptureFixture, logger_levels: None
 ) -> None:
     """The control for the test above: the capture does see a canary when a library is left at DEBUG."""
-    for name in THIRD_PARTY:
+    for name in (*QUIET_LOGGERS, SQL_LOGGER):
         logging.getLogger(name).setLevel(logging.NOTSET)
     caplog.set_level(logging.DEBUG)
     await create_survey(rig)
