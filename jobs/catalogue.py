@@ -24,6 +24,8 @@ from jobs.delivery import Builder, deliver
 from jobs.digests import RECI_DIGEST, SMT_DIGEST, build_reci, build_smt, enqueue_digest
 from jobs.nudge_messages import build_escalation, build_nudge
 from jobs.nudges import ESCALATION, NUDGE, plan_nudges
+from jobs.survey_jobs import build_survey_invite, run_surveys
+from storage.survey_audience import INVITE_KIND
 
 Enqueue = Callable[[AsyncSession, JobContext, datetime], Awaitable[list[str]]]
 TriggerFactory = Callable[[EngineSettings], Any]
@@ -84,6 +86,12 @@ CATALOGUE: dict[str, JobSpec] = {
         enqueue=_digest(SMT_DIGEST),
         catch_up=True,
     ),
+    "surveys": JobSpec(
+        name="surveys",
+        description="Close anonymous surveys past their date (results to RECI); remind who has not answered",
+        trigger=lambda s: IntervalTrigger(minutes=s.nudge_tick_minutes, timezone=_zone(s)),
+        enqueue=run_surveys,
+    ),
     "reci_digest": JobSpec(
         name="reci_digest",
         description="Monthly progress digest to the RECI channel (no personal performance)",
@@ -103,6 +111,7 @@ BUILDERS: dict[str, Builder] = {
     ESCALATION: build_escalation,
     SMT_DIGEST: build_smt,
     RECI_DIGEST: build_reci,
+    INVITE_KIND: build_survey_invite,
 }
 
 catalogue: tuple[str, ...] = tuple(CATALOGUE)

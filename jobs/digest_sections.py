@@ -8,5 +8,6 @@ names no individual. Add yours to `RECI_SECTIONS` (the default for every run), o
 from __future__ import annotations
 
 from jobs.context import DigestSection
+from jobs.survey_jobs import survey_section
 
-RECI_SECTIONS: tuple[DigestSection, ...] = ()
+RECI_SECTIONS: tuple[DigestSection, ...] = (survey_section,)

@@ -1,7 +1,8 @@
-"""Survey jobs: send invitations from the outbox, remind those who have not answered, close when due.
+"""Survey jobs: remind those who have not answered, close surveys when due and post their results.
 
-Each is a plain async function of (deps, messenger, now), so the scheduler, `jobs run NAME --at`
-and tests call them alike. Logs carry survey ids and counts only, never a person next to a survey.
+Each is a plain async function of (deps, messenger, now); `jobs.survey_jobs` puts them in the jobs
+catalogue (invitations are outbox rows the engine's sender delivers). Logs carry survey ids and
+counts only, never a person next to a survey.
 """
 
 from __future__ import annotations
@@ -13,22 +14,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
 
 from handlers.context import Deps
 from handlers.messenger import Messenger, Recipient, SendError
 from handlers.surveys.closing import close_and_announce, post_results
-from handlers.surveys.notices import invitation, reminder
+from handlers.surveys.notices import reminder
 from storage.clock import FixedClock
-from storage.models import Person, Survey, UpdateRequest
-from storage.survey_audience import INVITE_KIND, invitees_not_answered
+from storage.models import Person, Survey
+from storage.survey_audience import invitees_not_answered
 from storage.surveys import get_survey
 
 log = logging.getLogger(__name__)
 
-# How long to wait before retrying an invitation the platform refused for now.
-RETRY_DELAY = timedelta(minutes=5)
-MAX_ATTEMPTS = 5
 # The reminder goes out this many days before the closing date.
 REMIND_DAYS_BEFORE = 1
 
@@ -44,62 +41,6 @@ def recipient(person: Person) -> Recipient:
 
 def _as_of(deps: Deps, messenger: Messenger, now: datetime) -> Deps:
     return replace(deps, messenger=messenger, clock=FixedClock(now))
-
-
-async def send_survey_invitations(deps: Deps, messenger: Messenger, now: datetime) -> int:
-    """Send every due invitation once: claim its outbox row, send, mark it sent (or due again later)."""
-    async with deps.sessions() as session:
-        due = (
-            await session.scalars(
-                select(UpdateRequest.id).where(
-                    UpdateRequest.kind == INVITE_KIND,
-                    UpdateRequest.status == "pending",
-                    UpdateRequest.due_at <= now,
-                    (UpdateRequest.next_attempt_at.is_(None)) | (UpdateRequest.next_attempt_at <= now),
-                )
-            )
-        ).all()
-    sent = 0
-    for row_id in due:
-        sent += await _send_invitation(deps, messenger, row_id, now)
-    if due:
-        log.info("survey invitations: %d sent of %d due", sent, len(due))
-    return sent
-
-
-async def _send_invitation(deps: Deps, messenger: Messenger, row_id: int, now: datetime) -> int:
-    async with deps.sessions() as session:
-        claimed = await session.execute(
-            update(UpdateRequest)
-            .where(UpdateRequest.id == row_id, UpdateRequest.status == "pending")
-            .values(status="sending", claimed_at=now, attempts=UpdateRequest.attempts + 1)
-        )
-        await session.commit()
-        if not claimed.rowcount:  # type: ignore[attr-defined]
-            return 0
-        row = await session.get(UpdateRequest, row_id)
-        assert row is not None
-        assert row.person_id is not None
-        person = await session.scalar(
-            select(Person).where(Person.id == row.person_id).options(selectinload(Person.identities))
-        )
-        survey = await get_survey(session, survey_id=row.subject)
-        if person is None or survey is None or survey.status != "open":
-            row.status = "cancelled"
-            await session.commit()
-            return 0
-        try:
-            ref = await messenger.send_direct(recipient(person), invitation(survey))
-        except SendError as exc:
-            retry = exc.retryable and row.attempts < MAX_ATTEMPTS
-            row.status = "pending" if retry else "failed"
-            row.next_attempt_at = now + RETRY_DELAY if retry else None
-            row.last_error = exc.reason[:200]
-            await session.commit()
-            return 0
-        row.status, row.sent_at, row.message_ref = "sent", now, ref.as_dict()
-        await session.commit()
-        return 1
 
 
 async def send_survey_reminders(deps: Deps, messenger: Messenger, now: datetime) -> int:

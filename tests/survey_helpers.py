@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Deps
 from handlers.messages import Buttons, Divider, Fields, Image, Message
-from handlers.messenger import MessageRef, Recipient
+from handlers.messenger import MessageRef, Messenger, Recipient
+from jobs.catalogue import BUILDERS
+from jobs.config import EngineSettings, PaceRates
+from jobs.context import JobContext
+from jobs.delivery import deliver
 from storage.models import Base, Person
 from storage.people_file import load_people_file
 from storage.people_import import import_people, known_roles
@@ -161,3 +166,17 @@ def message_text(message: Message) -> str:
         elif not isinstance(part, Divider):
             out.append(getattr(part, "text", "") or getattr(part, "markdown", ""))
     return "\n".join(out)
+
+
+async def deliver_invitations(deps: Deps, messenger: Messenger, now: datetime) -> int:
+    """Run the jobs engine's sender (as every job run does): survey invitations go out; how many were sent."""
+    settings = EngineSettings(
+        smt_channel=deps.channels.smt,
+        reci_channel=deps.channels.reci,
+        timezone=deps.timezone,
+        rates=PaceRates(workspace_per_second=1000.0, channel_per_second=1000.0),
+    )
+    done = await deliver(
+        JobContext(sessions=deps.sessions, messenger=messenger, settings=settings), now=now, builders=BUILDERS
+    )
+    return len(done.sent)

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from bot.slack import ids
 from handlers import actions
-from jobs.surveys import close_due_surveys, send_survey_invitations
+from jobs.surveys import close_due_surveys
 from storage.models import Survey
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_requests import block_action
 from tests.slack_fixtures import SlackRig, eventually, view_submission
-from tests.survey_helpers import RECI, import_people_file, new_survey_values, people_csv
+from tests.survey_helpers import RECI, deliver_invitations, import_people_file, new_survey_values, people_csv
 
 
 async def add_people(rig: SlackRig, tmp_path: Path, source: Path, *, extra_staff: int = 0) -> None:
@@ -56,7 +56,7 @@ async def send_invitations(rig: SlackRig, now: datetime) -> dict[str, Call]:
     """Run the invitation job; returns each invitee's DM (chat.postMessage) by Slack user id."""
     messenger = rig.core.deps.messenger
     assert messenger is not None
-    await send_survey_invitations(rig.core.deps, messenger, now)
+    await deliver_invitations(rig.core.deps, messenger, now)
     return {c.args["channel"][1:]: c for c in rig.fake.calls_to("chat.postMessage") if _respond_button(c)}
 
 

@@ -20,13 +20,19 @@ from handlers.identity import actor_for_person
 from handlers.messages import Image, Message
 from handlers.router import Router, build_router
 from handlers.surveys.answering import AnswerNotStored
+from jobs.catalogue import run_job
+from jobs.config import EngineSettings, PaceRates
+from jobs.context import JobContext
 from jobs.survey_digest import survey_digest_parts
-from jobs.surveys import close_due_surveys, send_survey_invitations, send_survey_reminders
+from jobs.surveys import close_due_surveys, send_survey_reminders
 from storage.models import AuditEntry, Survey, SurveyKey, SurveyParticipation, SurveyResponse, UpdateRequest
+from storage.plan_file import load_plan_file
+from storage.plan_import import import_plan
 from tests.survey_helpers import (
     RECI,
     STAFF,
     RecordingMessenger,
+    deliver_invitations,
     import_people_file,
     message_text,
     new_survey_values,
@@ -136,8 +142,8 @@ async def test_bad_survey_input_is_explained_and_changes_nothing(
 async def test_invite_answer_once_remind_close_and_results(world: World) -> None:
     survey_id = await world.create()
     assert await world.count(UpdateRequest) == 16
-    assert await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now()) == 16
-    assert await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now()) == 0
+    assert await deliver_invitations(world.deps, world.messenger, world.deps.clock.now()) == 16
+    assert await deliver_invitations(world.deps, world.messenger, world.deps.clock.now()) == 0
     invite = world.messenger.direct[0][1]
     assert "How your anonymity is protected" in message_text(invite)
     assert f"Respond anonymously {survey_id}" in message_text(invite)
@@ -227,7 +233,7 @@ async def test_invite_answer_once_remind_close_and_results(world: World) -> None
 @pytest.mark.postgres
 async def test_below_the_minimum_no_figure_is_shown(world: World) -> None:
     survey_id = await world.create()
-    await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now())
+    await deliver_invitations(world.deps, world.messenger, world.deps.clock.now())
     for email in sorted(world.ids)[:9]:
         await world.answer(email, survey_id, scale="5", text="CANARY-below-minimum")
     listing = await world.command(RECI, "list")
@@ -282,7 +288,7 @@ async def test_a_failed_answer_raises_nothing_that_carries_the_answer(
 ) -> None:
     """Adapters log a failure with the user's id; the error must not carry the answers with it."""
     survey_id = await world.create()
-    await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now())
+    await deliver_invitations(world.deps, world.messenger, world.deps.clock.now())
 
     async def broken(*_args: object, **kwargs: object) -> None:
         raise IntegrityError(
@@ -312,7 +318,7 @@ async def test_debug_logging_never_holds_an_answer(
             logging.getLogger(name).setLevel(logging.NOTSET)
     caplog.set_level(logging.DEBUG)
     survey_id = await world.create()
-    await send_survey_invitations(world.deps, world.messenger, world.deps.clock.now())
+    await deliver_invitations(world.deps, world.messenger, world.deps.clock.now())
     canary = f"CANARY-{uuid.uuid4().hex}"
     stored = await world.answer(sorted(world.ids)[0], survey_id, text=canary)
     assert stored.close_form
@@ -322,3 +328,25 @@ async def test_debug_logging_never_holds_an_answer(
     else:
         # The control: aiosqlite logs statements with their parameters at DEBUG, SQLAlchemy at INFO.
         assert canary in logged
+
+
+@pytest.mark.postgres
+async def test_the_surveys_job_and_the_reci_digest(world: World, plan_file: Path) -> None:
+    """Through the jobs catalogue: invitations sent, the survey closed, its results in the RECI digest."""
+    async with world.deps.sessions() as session:
+        await import_plan(session, load_plan_file(plan_file), now=world.deps.clock.now())
+        await session.commit()
+    survey_id = await world.create(min_answers="5")
+    settings = EngineSettings(smt_channel="C-SMT", reci_channel="C-RECI", rates=PaceRates(1000.0, 1000.0, 4))
+    ctx = JobContext(sessions=world.deps.sessions, messenger=world.messenger, settings=settings)
+    opened = await run_job(ctx, "surveys", at=world.deps.clock.now())
+    assert opened.sent.count(f"survey {survey_id} invitation") == 16
+    for n, email in enumerate(sorted(world.ids)[:6]):
+        await world.answer(email, survey_id, scale=str(1 + n % 5))
+    closed = await run_job(ctx, "surveys", at=datetime(2024, 10, 19, 7, 0, tzinfo=UTC))
+    assert "1 survey(s) closed" in closed.notes
+    assert [c for c, _ in world.messenger.posted] == ["C-RECI"]
+    await run_job(ctx, "reci_digest", at=datetime(2024, 11, 1, 10, 0, tzinfo=UTC))
+    digest = message_text(world.messenger.posted[-1][1])
+    assert "Anonymous surveys" in digest
+    assert "Raising concerns: 6 answers" in digest.replace("**", "")
