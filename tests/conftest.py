@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.logging_setup import QUIET_LOGGERS, SQL_LOGGER
@@ -63,7 +64,20 @@ def postgres_template() -> Iterator[str]:
     asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
     asyncio.run(_migrate(str(normalise_url(admin).set(database=name).render_as_string(hide_password=False))))
     yield name
-    asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_drop_database(admin, name))
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    """DROP … WITH (FORCE), and if that is refused, a plain DROP.
+
+    FORCE must signal every session on the database, and a role that is not a superuser may not
+    signal an autovacuum worker (which tests that write a lot, like the survey ones, wake up); a
+    plain DROP asks autovacuum to stop by itself.
+    """
+    try:
+        await _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except DBAPIError:
+        await _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 async def _pg_admin(admin_url: str, statement: str) -> None:
@@ -96,7 +110,7 @@ def db_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
     name = f"nudgebot_t_{uuid.uuid4().hex[:12]}"
     asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield normalise_url(admin).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_drop_database(admin, name))
 
 
 @pytest.fixture
