@@ -163,6 +163,9 @@ class Form:
     intro: str = ""
     state: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    # Answers that must never be written back into a chat message (anonymous survey answers): an
+    # adapter that shows the form again with errors leaves its inputs empty rather than echo them.
+    confidential: bool = False
 
 
 # Limits every adapter can honour; handlers page or truncate to stay inside them.

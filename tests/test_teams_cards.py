@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -153,6 +155,26 @@ def test_a_submission_round_trips_with_errors_under_the_field() -> None:
     assert body[link_at + 1]["text"] == "Bad link" and body[link_at + 1]["color"] == "Attention"
     assert next(e for e in body if e.get("id") == "status")["value"] == "at_risk"
     assert next(e for e in body if e.get("id") == "headline")["maxLength"] == 80
+
+
+def test_a_confidential_form_comes_back_empty_so_answers_never_enter_the_chat() -> None:
+    secret = replace(form(), confidential=True)
+    data = render_form(secret)["actions"][0]["data"]
+    got = submission({**data, "headline": "canary-7f3a", "status": "at_risk", "link": "nope"})
+    assert got is not None
+    again = from_definition(
+        got.definition or {},
+        form_id=got.form_id,
+        state=got.state,
+        values=got.values,
+        errors={"link": "Bad link"},
+    )
+    card = render_form(again)
+    assert_valid(card)
+    assert again.confidential
+    assert "canary-7f3a" not in json.dumps(card)
+    assert "at_risk" not in json.dumps([e.get("value") for e in elements(card)])
+    assert "Bad link" in json.dumps(card)
 
 
 def test_a_value_without_our_keys_is_not_a_submission() -> None:

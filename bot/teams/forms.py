@@ -107,13 +107,26 @@ def definition(form: Form) -> dict[str, Any]:
         if isinstance(field, ShortText | LongText):
             item["max_length"] = field.max_length
         inputs.append(item)
-    return {"title": form.title, "submit": form.submit_label, "intro": form.intro, "inputs": inputs}
+    return {
+        "title": form.title,
+        "submit": form.submit_label,
+        "intro": form.intro,
+        "inputs": inputs,
+        "confidential": form.confidential,
+    }
 
 
 def from_definition(
     data: Mapping[str, Any], *, form_id: str, state: str, values: Mapping[str, str], errors: Mapping[str, str]
 ) -> Form:
-    """Rebuild the form a person submitted, filled with what they typed, showing `errors`."""
+    """Rebuild the form a person submitted, filled with what they typed, showing `errors`.
+
+    A confidential form comes back empty: a card is a chat message, kept in the conversation's history,
+    so anonymous answers must not be written into one.
+    """
+    confidential = bool(data.get("confidential", False))
+    if confidential:
+        values = {}
     inputs: list[Input] = []
     for item in data.get("inputs", []):
         kind, name = str(item.get("kind", "")), str(item.get("name", ""))
@@ -147,6 +160,7 @@ def from_definition(
         intro=str(data.get("intro", "")),
         state=state,
         errors=dict(errors),
+        confidential=confidential,
     )
 
 

@@ -84,6 +84,7 @@ def answer_form(survey: Survey) -> Form:
         inputs=tuple(inputs),
         submit_label="Send anonymously",
         state=survey.id,
+        confidential=True,
     )
 
 
