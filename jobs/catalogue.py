@@ -25,6 +25,7 @@ from jobs.digests import RECI_DIGEST, SMT_DIGEST, build_reci, build_smt, enqueue
 from jobs.nudge_messages import build_escalation, build_nudge
 from jobs.nudges import ESCALATION, NUDGE, plan_nudges
 from jobs.survey_jobs import build_survey_invite, run_surveys
+from storage.deliveries import forget_before
 from storage.survey_audience import INVITE_KIND
 
 Enqueue = Callable[[AsyncSession, JobContext, datetime], Awaitable[list[str]]]
@@ -61,6 +62,15 @@ def _digest(kind: str) -> Enqueue:
         return [] if written else [f"{kind} for this period was already written"]
 
     return enqueue
+
+
+# Slack retries an event for about an hour at most; a week of delivery ids is plenty to drop duplicates.
+DELIVERY_MEMORY = timedelta(days=7)
+
+
+async def _housekeeping(session: AsyncSession, _ctx: JobContext, at: datetime) -> list[str]:
+    dropped = await forget_before(session, before=at - DELIVERY_MEMORY)
+    return [f"forgot {dropped} delivery id(s) older than {DELIVERY_MEMORY.days} days"]
 
 
 def _zone(settings: EngineSettings) -> ZoneInfo:
@@ -103,6 +113,12 @@ CATALOGUE: dict[str, JobSpec] = {
         ),
         enqueue=_digest(RECI_DIGEST),
         catch_up=True,
+    ),
+    "housekeeping": JobSpec(
+        name="housekeeping",
+        description="Forget inbound delivery ids older than a week (they only guard against redelivery)",
+        trigger=lambda s: CronTrigger(hour=3, minute=17, timezone=_zone(s)),
+        enqueue=_housekeeping,
     ),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,3 +23,10 @@ async def first_delivery(
             await session.rollback()
             return False
     return True
+
+
+async def forget_before(session: AsyncSession, *, before: datetime) -> int:
+    """Drop delivery ids older than `before`: platforms stop redelivering within minutes, so old ids
+    only take space. Returns how many were dropped."""
+    result = await session.execute(delete(ProcessedDelivery).where(ProcessedDelivery.received_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
