@@ -9,6 +9,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.logging_setup import configure_logging
+from bot.messengers import PlatformMessengers
 from bot.sandbox.app import sandbox_wanted, start_sandbox
 from bot.scheduling import start_jobs
 from bot.server import build_web_app
@@ -17,6 +18,7 @@ from bot.slack.app import build_slack_app, secret
 from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.teams.messenger import TeamsMessenger
 from bot.wiring import Core, build_core
+from handlers.messenger import Messenger
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -29,11 +31,16 @@ async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
         return
     core = build_core(settings)
     await upgrade(core.engine)
+    messengers: dict[str, Messenger] = {}
     if settings.slack_configured:
         client = messenger_client(secret(settings.slack_bot_token), settings.slack_api_url)
-        core = core.with_messenger(SlackMessenger(client, core.deps))
-    if settings.teams_configured and core.deps.messenger is None:
-        core = core.with_messenger(TeamsMessenger.from_settings(settings, core.deps))
+        messengers["slack"] = SlackMessenger(client, core.deps)
+    if settings.teams_configured:
+        messengers["teams"] = TeamsMessenger.from_settings(settings, core.deps)
+    if len(messengers) == 1:
+        core = core.with_messenger(next(iter(messengers.values())))
+    elif messengers:
+        core = core.with_messenger(PlatformMessengers(messengers, primary="slack"))
     socket = await start_socket_mode(core)
     web_app = build_web_app(core)
     runner = web.AppRunner(web_app)
