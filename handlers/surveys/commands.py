@@ -1,4 +1,4 @@
-"""`/feedback`: RECI's surveys — new (a form), list, close ID, results ID — and the new-survey form."""
+"""/feedback: RECI's surveys — new (a form), list, close ID, results ID — and the new-survey form."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ NOT_ALLOWED = (
 )
 HELP = (
     "**/feedback** runs RECI's anonymous surveys:\n"
-    "- `/feedback new` opens the form for a new survey\n"
-    "- `/feedback list` shows the surveys\n"
-    "- `/feedback close ID` closes a survey now and posts its results\n"
-    "- `/feedback results ID` shows a closed survey's results"
+    "- /feedback new opens the form for a new survey\n"
+    "- /feedback list shows the surveys\n"
+    "- /feedback close ID closes a survey now and posts its results\n"
+    "- /feedback results ID shows a closed survey's results"
 )
 
 
@@ -80,7 +80,7 @@ async def _list(deps: Deps) -> Message:
             parts.append(Text(f"{bold(survey.id)} · {escape(survey.title)}"))
             parts.append(Context(f"{survey.status} · {when} · {count} · minimum {survey.min_answers}"))
     if not surveys:
-        parts.append(Text("No surveys yet. Start one with `/feedback new`."))
+        parts.append(Text("No surveys yet. Start one with /feedback new."))
     return Message(fallback="RECI surveys", parts=tuple(parts[:45]))
 
 

@@ -155,5 +155,5 @@ def digest_parts(survey: Survey, tally: Tally) -> list[Part]:
     for question in survey.questions:
         if question.kind != "text":
             parts += _question_parts(survey, question, tally)
-    parts.append(Context(f"All results, and written answers once released: `/feedback results {survey.id}`"))
+    parts.append(Context(f"All results, and written answers once released: /feedback results {survey.id}"))
     return parts
