@@ -41,6 +41,7 @@ from storage.clock import SystemClock
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Action, Person, PlatformIdentity
+from tests.fakes.loopback import serve_on_loopback
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SIGNING_SECRET, command_body, signed_headers
 
@@ -50,11 +51,7 @@ GOAL = 1.5
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(app)
     return runner, f"http://127.0.0.1:{port}"
 
 

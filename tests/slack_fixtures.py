@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -30,6 +29,7 @@ from storage.people_file import load_people_file
 from storage.people_import import import_people, known_roles
 from storage.plan_file import load_plan_file
 from storage.plan_import import import_plan
+from tests.fakes.loopback import serve_on_loopback
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.fakes.slack_requests import (
     SIGNING_SECRET,
@@ -159,11 +159,7 @@ async def start_rig(
     for email, user_id in users.items():
         fake.add_user(user_id, email)
     fake.add_user(*STRANGER)
-    runner = web.AppRunner(build_web_app(core), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(build_web_app(core))
     http = aiohttp.ClientSession()
     rig = SlackRig(fake=fake, core=core, url=f"http://127.0.0.1:{port}", http=http, users=users)
 

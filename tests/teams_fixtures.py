@@ -25,6 +25,7 @@ from storage.people_import import import_people, known_roles
 from storage.plan_file import load_plan_file
 from storage.plan_import import import_plan
 from tests.fakes import teams_activities as acts
+from tests.fakes.loopback import serve_on_loopback
 from tests.fakes.teams_connector import FakeConnector
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,13 +104,7 @@ def teams_settings(db_url: str, **extra: Any) -> Any:
 
 
 async def start_app(core: Core) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(build_web_app(core), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert server is not None
-    port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(build_web_app(core))
     return runner, f"http://127.0.0.1:{port}"
 
 
