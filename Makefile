@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict bot handlers jobs storage
+	$(BIN)/mypy --strict bot handlers jobs storage tests benchmarks
 
 postgres:
 	@bash scripts/test-postgres.sh > /dev/null

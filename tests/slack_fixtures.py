@@ -106,7 +106,8 @@ class SlackRig:
             assert isinstance(answer, dict)
             return answer
         late = await eventually(lambda: self.responses()[before:])
-        return late[0].args
+        args: dict[str, Any] = late[0].args
+        return args
 
     async def interact(self, payload: dict[str, Any]) -> Reply:
         return await self.post(interaction_body(payload))

@@ -62,7 +62,7 @@ def spearman(order: list[int]) -> float:
 
 async def physical_order(session: AsyncSession, survey_id: str) -> list[dict[str, Any]]:
     """Response answers in storage order: SQLite rowid, PostgreSQL ctid."""
-    column = "rowid" if session.bind.dialect.name == "sqlite" else "ctid"
+    column = "rowid" if session.get_bind().dialect.name == "sqlite" else "ctid"
     rows = await session.execute(
         text(f"SELECT answers FROM survey_responses WHERE survey_id = :s ORDER BY {column}"),  # noqa: S608
         {"s": survey_id},

@@ -271,6 +271,7 @@ async def test_the_rebuilt_nudge_keeps_items_answered_before(deps: Deps) -> None
     router = build_router()
     await router.on_action(deps, sam, actions.NUDGE_ON_TRACK, "INF-1", Origin(ref, "c1"))
     second = await router.on_action(deps, sam, actions.NUDGE_OFF_TRACK, "INF-2", Origin(ref, "c2"))
+    assert second.replace_original is not None
     notes = [p.text for p in second.replace_original.parts if isinstance(p, Context) and "✓" in p.text]
     assert len(notes) == 2
     assert "On track recorded" in notes[0]
