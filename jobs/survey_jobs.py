@@ -20,9 +20,10 @@ from handlers.messages import Part
 from handlers.surveys.notices import invitation
 from jobs.context import JobContext
 from jobs.delivery import Built, Outgoing
+from jobs.nudge_messages import as_recipient
 from jobs.periods import Period
 from jobs.survey_digest import survey_digest_parts
-from jobs.surveys import close_due_surveys, recipient, send_survey_reminders
+from jobs.surveys import close_due_surveys, send_survey_reminders
 from storage.clock import FixedClock
 from storage.models import Person, UpdateRequest
 from storage.surveys import get_survey
@@ -55,7 +56,7 @@ async def build_survey_invite(
     return Outgoing(
         message=invitation(survey),
         describe=f"survey {survey.id} invitation",
-        person=recipient(person),
+        person=as_recipient(person),
     )
 
 

@@ -19,8 +19,9 @@ from handlers.context import Deps
 from handlers.messenger import Messenger, Recipient, SendError
 from handlers.surveys.closing import close_and_announce, post_results
 from handlers.surveys.notices import reminder
+from jobs.nudge_messages import as_recipient
 from storage.clock import FixedClock
-from storage.models import Person, Survey
+from storage.models import Survey
 from storage.survey_audience import invitees_not_answered
 from storage.surveys import get_survey
 
@@ -28,15 +29,6 @@ log = logging.getLogger(__name__)
 
 # The reminder goes out this many days before the closing date.
 REMIND_DAYS_BEFORE = 1
-
-
-def recipient(person: Person) -> Recipient:
-    return Recipient(
-        person_id=person.id,
-        name=person.name,
-        email=person.email,
-        identities={i.platform: i.external_id for i in person.identities},
-    )
 
 
 def _as_of(deps: Deps, messenger: Messenger, now: datetime) -> Deps:
@@ -79,7 +71,7 @@ async def send_survey_reminders(deps: Deps, messenger: Messenger, now: datetime)
         assert survey is not None
         sent = 0
         for person in people:
-            sent += await _send_with_retry(messenger, recipient(person), survey)
+            sent += await _send_with_retry(messenger, as_recipient(person), survey)
         total += sent
         log.info("survey %s: %d reminders sent", survey_id, sent)
     return total

@@ -291,7 +291,7 @@ async def _two_hundred(rig: SlackRig, tmp_path: Path, people_file: Path) -> None
         email_of = {uid: email for email, uid in rig.users.items()}
         dump = await _dump(session)
     for rows in dump.values():
-        # Every value of every row as text (bytes as their repr), so a hash or the key is found wherever it sits.
+        # Every value of every row as text (bytes as their repr): a hash or the key is found wherever it is.
         text = repr(rows)
         assert not [d for d in digests if d in text]
         assert key.hex() not in text
