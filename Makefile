@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck pytest bench postgres clean help
+.PHONY: run test lint typecheck pytest bench postgres system-packages clean help
 
 help:
 	@echo "make run    - install into .venv, migrate, start nudgebot (sandbox at http://127.0.0.1:3000/ without Slack/Teams)"
@@ -29,7 +29,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict bot handlers jobs storage tests benchmarks
 
-postgres:
+# PostgreSQL and Chromium from Debian's packages, when missing and we may install them (root with apt).
+system-packages:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then bash scripts/install-system-packages.sh; fi
+
+postgres: system-packages
 	@bash scripts/test-postgres.sh > /dev/null
 
 pytest: $(STAMP) postgres

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,14 @@ def test_db_upgrade_creates_the_schema_in_the_project_folder(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "Database is at revision" in result.stdout
     assert (tmp_path / "nudgebot.db").exists()
+
+
+def test_run_on_a_busy_port_says_so(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = nudgebot("run", "--port", str(port), db_url="sqlite:///nudgebot.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port} is already in use" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 
 import typer
 
-from bot.cli.common import settings_or_exit, user_errors
+from bot.cli.common import fail, settings_or_exit, user_errors
 from bot.runner import serve
 
 
@@ -25,4 +26,13 @@ def run_command(
     if port is not None:
         settings = settings.model_copy(update={"port": port})
     with user_errors(), contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, force_sandbox=sandbox))
+        try:
+            asyncio.run(serve(settings, force_sandbox=sandbox))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            fail(
+                f"{settings.host}:{settings.port} is already in use; stop the program using it, "
+                "or choose another port with PORT or --port",
+                1,
+            )
