@@ -61,8 +61,9 @@ async def rebuild_nudge(session: AsyncSession, deps: Deps, ref: dict[str, str]) 
                 title=action.title,
                 period_label=period_label(request.period),
                 status=status_of(action.status).value,
-                reminder=request.kind == "reminder",
+                reminder=request.reminders > 0,
                 last_update=_last_update(last, deps) if last else "",
+                measure=request.measure_text,
             )
         )
         if request.answered_at is not None:

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 from handlers import actions
 from handlers.markup import bold, escape, truncate
-from handlers.messages import Button, Buttons, Context, Divider, Heading, Message, Part, Text
+from handlers.messages import MAX_PARTS, Button, Buttons, Context, Divider, Heading, Message, Part, Text
 from storage.models import Status
-
-# Block Kit allows 50 blocks; each item uses 3 parts, plus a heading, intro and footer.
-MAX_ITEMS_PER_MESSAGE = 14
 
 
 @dataclass(frozen=True)
@@ -28,6 +25,9 @@ class DueItem:
     status: str = Status.NOT_STARTED.value
     reminder: bool = False
     last_update: str = ""  # e.g. "3 Sep by Sam Sample" or "" when never updated
+    # Set when what is due is one of the action's success measures on its own cadence (a six-monthly
+    # audit, say): it is listed under its action, which keeps the one row of buttons.
+    measure: str = ""
 
 
 def item_buttons(action_key: str) -> Buttons:
@@ -44,14 +44,33 @@ def item_buttons(action_key: str) -> Buttons:
     )
 
 
-def item_parts(item: DueItem) -> tuple[Part, ...]:
+def item_parts(item: DueItem, measures: Sequence[DueItem] = ()) -> tuple[Part, ...]:
+    """One action: its title, what is due and when, any measures due with it, and its buttons."""
     status = Status(item.status)
     last = f" · last update {escape(item.last_update)}" if item.last_update else " · no update yet"
-    return (
+    due = f"Update due for {escape(item.period_label)}" if not item.measure else "Update due"
+    parts: list[Part] = [
         Text(f"{bold(item.action_key)} {escape(truncate(item.title, 280))}"),
-        Context(f"Update due for {escape(item.period_label)} · now: {status.label}{last}"),
-        item_buttons(item.action_key),
-    )
+        Context(f"{due} · now: {status.label}{last}"),
+    ]
+    for m in [item, *measures]:
+        if m.measure:
+            parts.append(Context(f"Also due: {escape(truncate(m.measure, 200))} ({escape(m.period_label)})"))
+    parts.append(item_buttons(item.action_key))
+    return tuple(parts)
+
+
+def by_action(items: Sequence[DueItem]) -> list[tuple[DueItem, list[DueItem]]]:
+    """Items grouped under their action, in first-seen order: the action's own ask first if it has one."""
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        groups.setdefault(item.action_key, []).append(item)
+    out = []
+    for group in groups.values():
+        own = [i for i in group if not i.measure]
+        head = own[0] if own else group[0]
+        out.append((head, [i for i in group if i is not head]))
+    return out
 
 
 def nudge_message(owner_name: str, items: Sequence[DueItem]) -> Message:
@@ -59,16 +78,22 @@ def nudge_message(owner_name: str, items: Sequence[DueItem]) -> Message:
     reminder = any(i.reminder for i in items)
     first = owner_name.split()[0] if owner_name.strip() else "there"
     heading = "Reminder: updates still due" if reminder else "Updates due on your actions"
+    groups = by_action(items)
     intro = (
-        f"Hi {escape(first)}, {len(items)} action(s) you own need an update. Click a status, or "
+        f"Hi {escape(first)}, {len(groups)} action(s) you own need an update. Click a status, or "
         "_Add update_ to say more and attach links. You can also reply in this thread with a few words "
         "and I will keep them as evidence."
     )
     parts: list[Part] = [Heading(heading), Text(intro)]
-    shown = items[:MAX_ITEMS_PER_MESSAGE]
-    for item in shown:
-        parts += [Divider(), *item_parts(item)]
-    if len(items) > len(shown):
-        parts.append(Context(f"…and {len(items) - len(shown)} more: type /nudge mine to see them all."))
-    keys = ", ".join(i.action_key for i in items)
+    shown = 0
+    for head, measures in groups:
+        block = [Divider(), *item_parts(head, measures)]
+        # Keep one part free for the "…and N more" line, within what every adapter can show.
+        if len(parts) + len(block) > MAX_PARTS - 1:
+            break
+        parts += block
+        shown += 1
+    if len(groups) > shown:
+        parts.append(Context(f"…and {len(groups) - shown} more: type /nudge mine to see them all."))
+    keys = ", ".join(head.action_key for head, _ in groups)
     return Message(fallback=f"{heading}: {keys}", parts=tuple(parts))

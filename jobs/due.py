@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.periods import Period, period_for
 from storage.models import Action, ActionOwner, Evidence, Measure, Person, Snooze, Status
+from storage.models.tracking import MEASURE_MARK, MEASURE_TITLE_PREFIX
 from storage.plan_queries import current_plan
 
 
@@ -89,7 +90,14 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
         for m in measures.get(action.id, []):
             assert m.cadence is not None
             owned.append(
-                Owned(person, action, f"{action.key}#m{m.id}", m.cadence, f"Measure: {m.text}", m.id)
+                Owned(
+                    person,
+                    action,
+                    f"{action.key}{MEASURE_MARK}{m.id}",
+                    m.cadence,
+                    f"{MEASURE_TITLE_PREFIX}{m.text}",
+                    m.id,
+                )
             )
     since = datetime.combine(earliest, datetime.min.time(), tzinfo=now.tzinfo)
     by_action: dict[int, datetime] = {}

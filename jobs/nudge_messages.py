@@ -63,11 +63,12 @@ async def build_nudge(session: AsyncSession, row: UpdateRequest, ctx: JobContext
     items = [
         DueItem(
             action_key=action.key,
-            title=str((ask.payload or {}).get("title", action.title)),
+            title=action.title,
             period_label=str((ask.payload or {}).get("period_label", ask.period)),
             status=action.status,
             reminder=ask.reminders > 0,
             last_update=latest.get(action.id, ""),
+            measure=ask.measure_text,
         )
         for ask, action in asks
     ]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.messages import MAX_PARTS, Buttons
+from handlers.nudges import DueItem, nudge_message
 from handlers.wording import action_key, bullets, period_label, status_words
+from tests.handlers_support import text_of
 
 
 @pytest.mark.parametrize(
@@ -47,3 +50,29 @@ def test_bullets_stop_with_a_count_before_the_limit() -> None:
     assert text.endswith("more_")
     shown = text.count("\n- ")
     assert f"…and {100 - shown} more" in text
+
+
+def test_a_measure_due_with_its_action_shares_the_action_s_buttons() -> None:
+    items = [
+        DueItem("VOI-3", "Podcast diversity", "October 2024"),
+        DueItem(
+            "VOI-3", "Podcast diversity", "H2 2024/25 (Oct–Mar)", measure="Six-monthly audit of presenters"
+        ),
+        DueItem("VOI-4", "Press releases", "H2 2024/25 (Oct–Mar)", measure="Six-monthly audit of commentary"),
+    ]
+    message = nudge_message("Drew Draft", items)
+    rows = [p for p in message.parts if isinstance(p, Buttons)]
+    assert [r.buttons[0].value for r in rows] == ["VOI-3", "VOI-4"]
+    text = text_of(message)
+    assert "2 action(s) you own need an update" in text
+    assert "Also due: Six-monthly audit of presenters (H2 2024/25 (Oct–Mar))" in text
+    assert "Also due: Six-monthly audit of commentary" in text
+    assert len(message.parts) <= MAX_PARTS
+
+
+def test_a_long_nudge_stays_within_the_part_limit_and_counts_the_rest() -> None:
+    items = [DueItem(f"ORG-{n}", f"Action {n}", "October 2024") for n in range(1, 31)]
+    message = nudge_message("Alex Example", items)
+    assert len(message.parts) <= MAX_PARTS
+    shown = len([p for p in message.parts if isinstance(p, Buttons)])
+    assert f"…and {30 - shown} more" in text_of(message)

@@ -30,7 +30,7 @@ async def test_one_combined_message_per_owner(sessions: async_sessionmaker[Async
     # INF-1 (monthly), its quarterly measure, INF-2 and INF-3 (quarterly): all in one message.
     for key in ("INF-1", "INF-2", "INF-3"):
         assert key in sam.text
-    assert "Measure: Race equality policy asks are present" in sam.text
+    assert "Also due: Race equality policy asks are present" in sam.text
     assert "October 2024" in sam.text
     assert "Q3 2024/25 (Oct–Dec)" in sam.text
     # Jamie is in New York: 05:30 there, before the nudge time and inside quiet hours.

@@ -11,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storage.models.base import Base
 from storage.models.plan import Action
 
+# An ask about a measure on its own cadence has the subject "<ACTION-KEY>#m<measure id>", and its
+# payload's title is MEASURE_TITLE_PREFIX + the measure's text.
+MEASURE_MARK = "#m"
+MEASURE_TITLE_PREFIX = "Measure: "
+
 
 class UpdateRequest(Base):
     """One row per (recipient, what is asked, period): the outbox that makes every send exactly-once.
@@ -66,6 +71,13 @@ class UpdateRequest(Base):
     created_at: Mapped[datetime]
 
     action: Mapped[Action | None] = relationship()
+
+    @property
+    def measure_text(self) -> str:
+        """For an ask about one of an action's measures (subject "INF-1#m12"), the measure's text; else ""."""
+        if MEASURE_MARK not in self.subject:
+            return ""
+        return str((self.payload or {}).get("title", "")).removeprefix(MEASURE_TITLE_PREFIX)
 
 
 class Evidence(Base):
