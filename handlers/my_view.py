@@ -24,7 +24,7 @@ SMART_LABELS = (
 async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan | None) -> list[Part]:
     """Three short sections, each one Text part however many rows (lists end "…and N more")."""
     owned = await actions_owned(session, email=person.email)
-    due = await due_from(session, person_id=person.id)
+    due = await due_from(session, person_id=person.id, now=deps.clock.now())
     parts: list[Part] = []
     if owned:
         lines = [
@@ -35,7 +35,9 @@ async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan
         parts.append(Text("**Your actions**\nYou are not named as an owner of any action in the plan."))
     if due:
         lines = [
-            f"**{r.action.key}** for {escape(period_label(r.period))}"
+            f"**{r.action.key}**"
+            + (f" ({escape(truncate(r.measure_text, 80))})" if r.measure_text else "")
+            + f" for {escape(period_label(r.period))}"
             + (f" · asked {day(r.sent_at, deps.timezone)}" if r.sent_at else "")
             for r in due
             if r.action is not None

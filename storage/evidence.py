@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -121,8 +121,11 @@ async def requests_for_message(session: AsyncSession, ref: dict[str, str]) -> li
     return [r for r in rows if (r.message_ref or {}).get("platform") == ref.get("platform")]
 
 
-async def due_from(session: AsyncSession, *, person_id: int) -> list[UpdateRequest]:
-    """Updates asked of this person, sent and not yet answered, with their actions."""
+async def due_from(session: AsyncSession, *, person_id: int, now: datetime) -> list[UpdateRequest]:
+    """Updates asked of this person, sent and not yet answered, with their actions; snoozed ones left out."""
+    snoozed = exists().where(
+        Snooze.person_id == person_id, Snooze.action_id == UpdateRequest.action_id, Snooze.until > now
+    )
     return list(
         (
             await session.scalars(
@@ -132,6 +135,7 @@ async def due_from(session: AsyncSession, *, person_id: int) -> list[UpdateReque
                     UpdateRequest.sent_at.is_not(None),
                     UpdateRequest.answered_at.is_(None),
                     UpdateRequest.action_id.is_not(None),
+                    ~snoozed,
                 )
                 .options(selectinload(UpdateRequest.action))
                 .order_by(UpdateRequest.due_at, UpdateRequest.id)

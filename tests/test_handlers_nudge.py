@@ -65,6 +65,17 @@ async def test_mine_shows_actions_due_updates_and_smart_objective(deps: Deps) ->
     assert_within_limits(response.message)
 
 
+async def test_a_snoozed_update_is_not_listed_as_due(deps: Deps) -> None:
+    await seed(deps)
+    await sent_nudge(deps, CASEY, ["INF-1"])
+    router = build_router()
+    casey = await actor(deps, CASEY)
+    await router.on_command(deps, casey, "nudge", "snooze INF-1 7d")
+    text = text_of((await router.on_command(deps, casey, "nudge", "mine")).message)
+    assert "INF-1 for October 2024" not in text
+    assert "Nothing is waiting for you" in text
+
+
 async def test_mine_for_someone_with_nothing_yet(deps: Deps) -> None:
     await seed(deps)
     text = text_of(
