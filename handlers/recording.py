@@ -75,8 +75,9 @@ async def record_update(
     """Record an update on `key` by `actor`; a string is a refusal to show them instead.
 
     The evidence is linked to the update request carried by `message_ref` when there is one (the
-    nudge that was answered), else to the oldest open request; every open request this person has
-    for the action is marked answered, since one update answers them all.
+    nudge that was answered), else to this person's oldest open request. Every open request about the
+    action is marked answered, co-owners' included: one update answers them all, as the nudge engine
+    also counts it (`jobs.due`), so nobody is reminded about an update a colleague already gave.
     """
     now = deps.clock.now()
     async with deps.sessions() as session:
@@ -85,8 +86,9 @@ async def record_update(
             return prepared
         person, action = prepared
         action_key = action.key
-        requests = await open_requests_for_action(session, person_id=person.id, action_id=action.id)
-        answered = [r for r in requests if message_ref and r.message_ref == message_ref] or requests
+        requests = await open_requests_for_action(session, action_id=action.id)
+        mine = [r for r in requests if r.person_id == person.id]
+        answered = [r for r in mine if message_ref and r.message_ref == message_ref] or mine
         evidence = await add_evidence(
             session,
             action_id=action.id,

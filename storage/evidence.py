@@ -76,22 +76,15 @@ async def claim_delivery(session: AsyncSession, *, platform: str, delivery_id: s
 
 
 async def open_requests_for_action(
-    session: AsyncSession, *, person_id: int, action_id: int
+    session: AsyncSession, *, action_id: int, person_id: int | None = None
 ) -> list[UpdateRequest]:
-    """This person's unanswered update requests about one action, oldest first."""
-    return list(
-        (
-            await session.scalars(
-                select(UpdateRequest)
-                .where(
-                    UpdateRequest.person_id == person_id,
-                    UpdateRequest.action_id == action_id,
-                    UpdateRequest.answered_at.is_(None),
-                )
-                .order_by(UpdateRequest.id)
-            )
-        ).all()
+    """Unanswered update requests about one action, oldest first: one person's, or every owner's."""
+    query = select(UpdateRequest).where(
+        UpdateRequest.action_id == action_id, UpdateRequest.answered_at.is_(None)
     )
+    if person_id is not None:
+        query = query.where(UpdateRequest.person_id == person_id)
+    return list((await session.scalars(query.order_by(UpdateRequest.id))).all())
 
 
 async def mark_answered(session: AsyncSession, *, request_ids: Collection[int], now: datetime) -> None:

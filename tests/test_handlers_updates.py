@@ -292,3 +292,19 @@ async def test_a_double_click_at_the_same_moment_records_one_row(deps: Deps) -> 
     assert first.replace_original == second.replace_original
     assert len(await _evidence(deps)) == 1
     assert len(await _audit(deps, "evidence.record")) == 1
+
+
+async def test_one_owner_s_update_answers_the_co_owner_s_request_too(deps: Deps) -> None:
+    await seed(deps)
+    casey_ref = await sent_nudge(deps, CASEY, ["INF-1"], ts="1728293400.000100")
+    await sent_nudge(deps, SAM, ["INF-1"], ts="1728293400.000200")
+    casey = await actor(deps, CASEY)
+
+    await build_router().on_action(deps, casey, actions.NUDGE_ON_TRACK, "INF-1", Origin(casey_ref, "c-co"))
+
+    async with deps.sessions() as session:
+        rows = (await session.execute(select(UpdateRequest.person_id, UpdateRequest.answered_at))).all()
+    assert len(rows) == 2
+    assert all(answered is not None for _, answered in rows)
+    [evidence] = await _evidence(deps)
+    assert evidence.author_name == "Casey Testcase"
