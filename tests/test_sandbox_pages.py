@@ -403,3 +403,21 @@ async def test_the_tour_dates_show_a_nudge_a_reminder_and_an_escalation(real_sit
         await act_as(http, site, "robin.placeholder@example.org")
         async with http.get(site.url("/dm")) as r:
             assert "Overdue updates from Riley Fixture" in await r.text()
+
+
+async def test_a_digest_run_shows_its_channel_to_whoever_may_read_it(real_site: RunningSandbox) -> None:
+    site = Site(real_site, Recorder(), FakeTimeControl(real_site.sandbox.core))
+    data = {"date": "2024-10-07", "time": "09:00", "job": "smt_digest", "back": "/dm"}
+    async with client() as http:
+        await act_as(http, site, SAM)
+        async with http.post(site.url("/time"), data=data) as r:
+            assert r.url.path == "/channel/smt"
+            page = await r.text()
+        assert "SMT digest: Race equality action plan 2024/25" in page
+        assert "Ran SMT digest as of Monday 7 October 2024, 09:00" in page
+
+        # Someone outside the SMT stays where they were: the channel is not theirs to read.
+        await act_as(http, site, QUINN)
+        async with http.post(site.url("/time"), data={**data, "job": "smt_digest"}) as r:
+            assert r.url.path == "/dm"
+            assert "SMT digest: Race equality" not in await r.text()

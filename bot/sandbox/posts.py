@@ -216,7 +216,15 @@ async def move_time(request: web.Request) -> web.StreamResponse:
         v.sandbox.notify(v.person_id, f"The {label} job failed as of {when}; the log says why.")
         raise web.HTTPSeeOther(back) from None
     v.sandbox.notify(v.person_id, f"Ran {label} as of {when}: {summary}")
+    # A digest lands in its channel: show it there at once when this person may read that channel.
+    posted_in = JOB_CHANNELS.get(job)
+    if posted_in in channels_for(v.actor):
+        raise web.HTTPSeeOther(ids.CHANNEL_PATH.format(name=posted_in))
     raise web.HTTPSeeOther(back)
+
+
+# The channel (short name) each digest job posts to.
+JOB_CHANNELS = {"smt_digest": "smt", "reci_digest": "reci"}
 
 
 def add_routes(app: web.Application) -> None:
