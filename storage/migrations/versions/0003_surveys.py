@@ -1,7 +1,7 @@
 """surveys
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-29
 
 RECI's anonymous surveys (DESIGN §5): responses keyed by a random id with no person and no time;
@@ -15,8 +15,8 @@ from alembic import op
 
 import storage.models.base
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
