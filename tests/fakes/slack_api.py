@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from tests.fakes.loopback import serve_on_loopback
+from tests.fakes.loopback import LoopbackServer
 
 
 @dataclass
@@ -30,7 +30,7 @@ Hook = Callable[[str, dict[str, Any]], web.Response | None]
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """Start with `await fake.start()`; `fake.api_url` is the SLACK_API_URL to give the app."""
 
     users_by_email: dict[str, str] = field(default_factory=dict)
@@ -43,21 +43,13 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.max_body = 20 * 1024 * 1024
 
     # --- lifecycle -------------------------------------------------------------------------------
-    async def start(self) -> FakeSlack:
-        app = web.Application(client_max_size=20 * 1024 * 1024)
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{token}", self._response_url)
-        self._runner, self.port = await serve_on_loopback(app)
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @property
     def base(self) -> str:
