@@ -2,7 +2,7 @@
 
 `run_job(ctx, name, at=...)` is the one entry point the scheduler, `nudgebot jobs run` and the sandbox
 call. A job first writes its outbox rows (idempotent), then delivers every row that is due; the report
-lists what was sent, in words. Another feature adds a job by adding a `JobSpec` to `CATALOGUE` and, if
+lists what was sent, in words. Another feature adds a job by adding a `JobSpec` to `_JOBS` and, if
 it sends a new kind of row, a builder to `BUILDERS`.
 """
 
@@ -77,14 +77,18 @@ def _zone(settings: EngineSettings) -> ZoneInfo:
     return ZoneInfo(settings.timezone)
 
 
-CATALOGUE: dict[str, JobSpec] = {
-    "nudges": JobSpec(
+def _every_tick(settings: EngineSettings) -> IntervalTrigger:
+    return IntervalTrigger(minutes=settings.nudge_tick_minutes, timezone=_zone(settings))
+
+
+_JOBS = (
+    JobSpec(
         name="nudges",
         description="Nudge owners whose updates are due, remind, escalate; retry unsent messages",
-        trigger=lambda s: IntervalTrigger(minutes=s.nudge_tick_minutes, timezone=_zone(s)),
+        trigger=_every_tick,
         enqueue=_nudges,
     ),
-    "smt_digest": JobSpec(
+    JobSpec(
         name="smt_digest",
         description="Weekly digest to the SMT channel",
         trigger=lambda s: CronTrigger(
@@ -96,13 +100,13 @@ CATALOGUE: dict[str, JobSpec] = {
         enqueue=_digest(SMT_DIGEST),
         catch_up=True,
     ),
-    "surveys": JobSpec(
+    JobSpec(
         name="surveys",
         description="Close anonymous surveys past their date (results to RECI); remind who has not answered",
-        trigger=lambda s: IntervalTrigger(minutes=s.nudge_tick_minutes, timezone=_zone(s)),
+        trigger=_every_tick,
         enqueue=run_surveys,
     ),
-    "reci_digest": JobSpec(
+    JobSpec(
         name="reci_digest",
         description="Monthly progress digest to the RECI channel (no personal performance)",
         trigger=lambda s: CronTrigger(
@@ -114,13 +118,14 @@ CATALOGUE: dict[str, JobSpec] = {
         enqueue=_digest(RECI_DIGEST),
         catch_up=True,
     ),
-    "housekeeping": JobSpec(
+    JobSpec(
         name="housekeeping",
         description="Forget inbound delivery ids older than a week (they only guard against redelivery)",
         trigger=lambda s: CronTrigger(hour=3, minute=17, timezone=_zone(s)),
         enqueue=_housekeeping,
     ),
-}
+)
+CATALOGUE: dict[str, JobSpec] = {spec.name: spec for spec in _JOBS}
 
 BUILDERS: dict[str, Builder] = {
     NUDGE: build_nudge,
