@@ -114,9 +114,13 @@ async def action_row(deps: Deps, key: str) -> Action:
         return row
 
 
-async def sent_nudge(deps: Deps, email: str, keys: list[str], *, ts: str = "1728293400.000100") -> MessageRef:
-    """Update requests as the jobs write them once a nudge to `email` about `keys` has been sent."""
-    ref = MessageRef(platform="slack", channel="D-OWNER", id=ts)
+async def sent_nudge(
+    deps: Deps, email: str, keys: list[str], *, ts: str = "1728293400.000100", ref: MessageRef | None = None
+) -> MessageRef:
+    """Update requests as the jobs write them once a nudge to `email` about `keys` has been sent.
+
+    The nudge landed at `ref` (a Slack DM at `ts` unless a test sent it through a real messenger)."""
+    ref = ref or MessageRef(platform="slack", channel="D-OWNER", id=ts)
     now = deps.clock.now()
     async with deps.sessions() as session:
         person = await session.scalar(select(Person).where(Person.email == email))

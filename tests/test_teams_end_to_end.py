@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from handlers.nudges import DueItem, nudge_message
 from handlers.router import build_router
 from storage.clock import FixedClock
 from storage.models import Action, Evidence, Person, UpdateRequest
+from tests.handlers_support import sent_nudge
 from tests.teams_fixtures import TeamsRig, start_rig
 
 CASEY = "casey.testcase@example.org"  # owns INF-1 in the demo plan
@@ -38,25 +38,7 @@ async def nudge(rig: TeamsRig, email: str, keys: list[str]) -> tuple[MessageRef,
         Recipient(person_id=person.id, name=person.name, email=person.email),
         nudge_message(person.name, items),
     )
-    now = deps.clock.now()
-    async with deps.sessions() as session:
-        for key in keys:
-            session.add(
-                UpdateRequest(
-                    kind="nudge",
-                    recipient=f"person:{person.id}",
-                    person_id=person.id,
-                    subject=key,
-                    period="2024-10",
-                    action_id=found[key].id,
-                    status="sent",
-                    due_at=now - timedelta(hours=1),
-                    sent_at=now,
-                    message_ref=ref.as_dict(),
-                    created_at=now - timedelta(hours=1),
-                )
-            )
-        await session.commit()
+    await sent_nudge(deps, email, keys, ref=ref)
     return ref, rig.fake.sent()[-1].cards[0]
 
 
