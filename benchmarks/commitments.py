@@ -41,9 +41,9 @@ from storage.clock import SystemClock
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Action, Person, PlatformIdentity
-from tests.fakes.loopback import serve_on_loopback
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SIGNING_SECRET, command_body, signed_headers
+from tests.support.fakes.loopback import serve_on_loopback
+from tests.support.fakes.slack_api import FakeSlack
+from tests.support.fakes.slack_requests import SIGNING_SECRET, command_body, signed_headers
 
 ROUNDS, WARMUP = 300, 30
 LINKED = datetime(2024, 4, 1, tzinfo=UTC)

@@ -20,7 +20,7 @@ from jobs.delivery import Outgoing
 from jobs.digests import build_smt
 from storage.db import session_factory
 from storage.models import UpdateRequest
-from tests.fakes.messenger import RecordingMessenger
+from tests.support.fakes.messenger import RecordingMessenger
 
 AT = datetime(2024, 10, 7, 9, 0, tzinfo=UTC)
 

@@ -27,7 +27,7 @@ from jobs.config import EngineSettings, PaceRates
 from jobs.context import JobContext
 from storage.clock import FixedClock
 from storage.db import session_factory
-from tests.fakes.slack_api import FakeSlack
+from tests.support.fakes.slack_api import FakeSlack
 
 # Monday 7 October 2024, 10:30 in London: every owner's monthly update is due.
 AT = datetime(2024, 10, 7, 9, 30, tzinfo=UTC)

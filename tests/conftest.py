@@ -26,7 +26,7 @@ from handlers.context import Channels, Deps
 from storage.clock import FixedClock
 from storage.db import create_engine, normalise_url, session_factory
 from storage.migrate import upgrade
-from tests.slack_fixtures import SlackRig, start_rig
+from tests.support.slack_fixtures import SlackRig, start_rig
 
 POSTGRES_ENV = "NUDGEBOT_TEST_POSTGRES_URL"
 REPO = Path(__file__).resolve().parents[1]

@@ -1,0 +1,180 @@
+"""Survey storage on SQLite and PostgreSQL: one answer each, no arrival order, no trace of who at close."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import storage.surveys as store
+from storage.clock import FixedClock
+from storage.db import create_engine, session_factory
+from storage.models import SurveyKey, SurveyParticipation, SurveyResponse
+from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec
+from tests.support.survey_helpers import MAX_ABS_RHO, physical_order, scan_order, spearman
+
+N = 200
+
+
+def _spec(min_answers: int = 10) -> SurveySpec:
+    return SurveySpec(
+        title="How safe do you feel?",
+        intro="Five minutes, anonymous.",
+        audience_kind="everyone",
+        audience_value="",
+        closes_on=date(2024, 10, 18),
+        min_answers=min_answers,
+        questions=(
+            QuestionSpec("scale", "How safe do you feel raising concerns?"),
+            QuestionSpec("text", "What should change?"),
+        ),
+    )
+
+
+async def _survey_with_answers(sessions: async_sessionmaker[AsyncSession], clock: FixedClock, n: int) -> str:
+    async with sessions() as session:
+        survey = await store.create_survey(session, spec=_spec(), created_by=None, now=clock.now())
+        await session.commit()
+    for i in range(n):
+        async with sessions() as session:
+            outcome = await store.record_answer(
+                session, survey_id=survey.id, respondent=f"person:{i}", answers={"1": 1 + i % 5, "2": f"n{i}"}
+            )
+            await session.commit()
+        assert outcome is AnswerOutcome.STORED
+    return survey.id
+
+
+def _submission_indexes(rows: list[dict[str, object]]) -> list[int]:
+    return [int(str(r["2"])[1:]) for r in rows]
+
+
+async def _orders(session: AsyncSession, survey_id: str) -> dict[str, list[int]]:
+    return {
+        "storage (rowid/ctid)": _submission_indexes(await physical_order(session, survey_id)),
+        "plain SELECT": _submission_indexes(await scan_order(session, survey_id)),
+        "ORDER BY id": _submission_indexes(await scan_order(session, survey_id, "id")),
+    }
+
+
+@pytest.mark.postgres
+async def test_stored_order_says_nothing_about_answer_order(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    survey_id = await _survey_with_answers(sessions, clock, N)
+    async with sessions() as session:
+        open_orders = await _orders(session, survey_id)
+        assert await store.close_survey(session, survey_id=survey_id, now=clock.now())
+        await session.commit()
+    async with sessions() as session:
+        await store.scrub_after_close(session)
+    async with sessions() as session:
+        closed_orders = await _orders(session, survey_id)
+        assert await store.count_responses(session, survey_id=survey_id) == N
+    for label, order in [*open_orders.items(), *closed_orders.items()]:
+        rho = spearman(order)
+        assert abs(rho) < MAX_ABS_RHO, f"{label}: rho={rho:.3f}"
+    # The close rewrote the rows: the open order and the closed order are unrelated too.
+    assert open_orders["storage (rowid/ctid)"] != closed_orders["storage (rowid/ctid)"]
+
+
+@pytest.mark.postgres
+async def test_without_the_shuffle_the_order_test_fails(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control: with the shuffle disabled, storage order follows arrival and the check above sees it."""
+
+    class NoShuffle(random.SystemRandom):
+        def shuffle(self, x: list[object]) -> None:  # type: ignore[override]
+            return None
+
+    monkeypatch.setattr(store, "_rng", NoShuffle())
+    survey_id = await _survey_with_answers(sessions, clock, N)
+    async with sessions() as session:
+        assert await store.close_survey(session, survey_id=survey_id, now=clock.now())
+        await session.commit()
+    async with sessions() as session:
+        order = _submission_indexes(await physical_order(session, survey_id))
+    assert spearman(order) > 1 - MAX_ABS_RHO
+
+
+@pytest.mark.postgres
+async def test_one_answer_each_and_close_destroys_who_answered(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    survey_id = await _survey_with_answers(sessions, clock, 3)
+    async with sessions() as session:
+        again = await store.record_answer(
+            session, survey_id=survey_id, respondent="person:1", answers={"1": 5}
+        )
+        await session.commit()
+        assert again is AnswerOutcome.ALREADY_ANSWERED
+        assert await store.has_answered(session, survey_id=survey_id, respondent="person:2")
+        assert not await store.has_answered(session, survey_id=survey_id, respondent="person:99")
+        assert await session.scalar(select(func.count()).select_from(SurveyParticipation)) == 3
+        assert await store.count_responses(session, survey_id=survey_id) == 3
+
+    async with sessions() as session:
+        assert await store.close_survey(session, survey_id=survey_id, now=clock.now())
+        await session.commit()
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(SurveyParticipation)) == 0
+        assert await session.scalar(select(func.count()).select_from(SurveyKey)) == 0
+        late = await store.record_answer(
+            session, survey_id=survey_id, respondent="person:7", answers={"1": 1}
+        )
+        await session.commit()
+        assert late is AnswerOutcome.CLOSED
+        assert await store.count_responses(session, survey_id=survey_id) == 3
+        # Closing twice does nothing the second time.
+        assert not await store.close_survey(session, survey_id=survey_id, now=clock.now())
+        unknown = await store.record_answer(session, survey_id="nosuch", respondent="person:7", answers={})
+        assert unknown is AnswerOutcome.UNKNOWN
+        stored = (await session.scalars(select(SurveyResponse))).all()
+        assert {len(r.id) for r in stored} == {32}
+        assert {c.name for c in SurveyResponse.__table__.columns} == {"id", "survey_id", "answers"}
+
+
+@pytest.mark.postgres
+async def test_tally_counts_and_shuffles_free_text(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    survey_id = await _survey_with_answers(sessions, clock, 12)
+    async with sessions() as session:
+        assert await store.close_survey(session, survey_id=survey_id, now=clock.now())
+        await session.commit()
+    async with sessions() as session:
+        survey = await store.get_survey(session, survey_id=survey_id)
+        assert survey is not None
+        result = await store.tally(session, survey=survey)
+    assert result.count == 12
+    assert result.scales[1] == {"1": 3, "2": 3, "3": 2, "4": 2, "5": 2}
+    assert sorted(result.texts[2]) == sorted(f"n{i}" for i in range(12))
+
+
+async def test_sqlite_file_keeps_no_copy_of_the_key_or_the_hashes(sqlite_url: str, clock: FixedClock) -> None:
+    """secure_delete and the checkpoint after close: the raw database files no longer hold who answered."""
+    engine = create_engine(sqlite_url)
+    sessions = session_factory(engine)
+    try:
+        survey_id = await _survey_with_answers(sessions, clock, 20)
+        async with sessions() as session:
+            key = await session.scalar(select(SurveyKey.key))
+            digests = (await session.scalars(select(SurveyParticipation.digest))).all()
+            assert await store.close_survey(session, survey_id=survey_id, now=clock.now())
+            await session.commit()
+        async with sessions() as session:
+            await store.scrub_after_close(session)
+    finally:
+        await engine.dispose()
+    assert key is not None
+    assert len(digests) == 20
+    path = Path(sqlite_url.split("///", 1)[1])
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert raw.find(key) == -1, "the survey key is still in the database files"
+    assert not [d for d in digests if d.encode() in raw]
+    assert b"n19" in raw  # the answers themselves are still there: the check reads the right files
