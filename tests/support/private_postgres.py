@@ -1,9 +1,9 @@
-"""A throwaway PostgreSQL cluster of a test's own: for tests that stop the server, or read its WAL and raw files.
+"""A throwaway PostgreSQL cluster of a test's own, for tests that stop the server or read its WAL and files.
 
 The shared test server (`NUDGEBOT_TEST_POSTGRES_URL`) serves every other test at once, so a test that stops
-PostgreSQL or decodes `pg_wal` must not use it. This starts a new cluster with `initdb` in a fresh folder, on a
-free loopback port, with trust authentication for one superuser role, and removes it afterwards. As root (CI),
-the server runs as the `postgres` system user, since PostgreSQL refuses to run as root.
+PostgreSQL or decodes `pg_wal` must not use it. This starts a new cluster with `initdb` in a fresh folder,
+on a free loopback port, with trust authentication for one superuser role, and removes it afterwards. As
+root (CI), the server runs as the `postgres` system user, since PostgreSQL refuses to run as root.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ ROLE = "nudgebot_private"
 def postgres_bin_dir() -> Path:
     """The newest installed PostgreSQL's binaries (Debian keeps them out of PATH)."""
     root = Path("/usr/lib/postgresql")
-    versions = sorted((p for p in root.glob("*") if (p / "bin" / "initdb").exists()), key=lambda p: int(p.name))
+    installed = (p for p in root.glob("*") if (p / "bin" / "initdb").exists())
+    versions = sorted(installed, key=lambda p: int(p.name))
     if not versions:
         raise RuntimeError("no PostgreSQL server binaries under /usr/lib/postgresql (install 'postgresql')")
     return versions[-1] / "bin"
@@ -64,8 +65,8 @@ class PrivatePostgres:
         return subprocess.run(argv, check=check, capture_output=True, timeout=120)
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        out = self.run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", ROLE, "-d", database, "-qAtc", sql)
-        return out.stdout.decode()
+        where = ("-h", "127.0.0.1", "-p", str(self.port), "-U", ROLE, "-d", database)
+        return self.run("psql", *where, "-qAtc", sql).stdout.decode()
 
     def start(self) -> None:
         self.run("pg_ctl", "-D", str(self.data_dir), "-l", str(self.data_dir / "server.log"), "-w", "start")
