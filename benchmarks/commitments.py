@@ -31,10 +31,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.commitments_lookup import ACTIONS, EVIDENCE, PEOPLE, seed
+from bot.platforms import configured_platforms
 from bot.server import build_web_app
 from bot.settings import load_settings
 from bot.slack.blocks import render_blocks
-from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.wiring import Core, build_core
 from handlers.identity import resolve_actor
 from storage.clock import SystemClock
@@ -134,8 +134,9 @@ async def run(database_url: str, keys: list[str]) -> None:
         log_level="WARNING",
     )
     core = build_core(settings, clock=SystemClock())
-    core = core.with_messenger(SlackMessenger(messenger_client("xoxb-bench", fake.api_url), core.deps))
-    ours_runner, ours_url = await serve(build_web_app(core))
+    platforms = configured_platforms(settings)
+    core = core.with_messenger(platforms[0].messenger(core.deps))
+    ours_runner, ours_url = await serve(build_web_app(core, platforms))
     bare_runner, bare_url = await serve(bare_app(fake.api_url))
     try:
         async with aiohttp.ClientSession() as http:

@@ -1,9 +1,9 @@
 """Slack and Teams at once: one Messenger that reaches each person on the platform they are known on.
 
 Jobs get a single `Messenger`. With both platforms configured, a direct message goes to the platform
-where the person has an identity (Slack first when they have both), channels are posted on the
-primary platform (Slack when configured, since SMT_CHANNEL and RECI_CHANNEL name one channel each),
-and an update goes back to the platform the message was sent on.
+where the person has an identity (the primary first when they have both: PRIMARY_PLATFORM, Slack by
+default), channels are posted on the primary platform (SMT_CHANNEL and RECI_CHANNEL name one channel
+each), and an update goes back to the platform the message was sent on.
 """
 
 from __future__ import annotations

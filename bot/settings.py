@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import time
-from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +36,9 @@ class Settings(BaseSettings):
     teams_app_id: str | None = None
     teams_app_password: SecretStr | None = None
     teams_tenant_id: str | None = None
+
+    # With several chat platforms: who is reached where first, and where the channels are.
+    primary_platform: str = "slack"
 
     smt_channel: str = "smt"
     reci_channel: str = "reci"
@@ -126,8 +128,3 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"setting {name}: {message}") from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

@@ -10,10 +10,8 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import console, fail, run_with_core, settings_or_exit
+from bot.platforms import combined_messenger, configured_platforms
 from bot.scheduling import engine_settings, job_context
-from bot.slack.app import secret
-from bot.slack.messenger import SlackMessenger, messenger_client
-from bot.teams.messenger import TeamsMessenger
 from bot.wiring import Core
 from handlers.markup import plain
 from handlers.messages import Context, Heading, Image, Message, Text
@@ -54,16 +52,12 @@ class ConsoleMessenger:
 
 
 def _messenger(core: Core) -> Messenger:
-    """The configured platform's messenger, as `nudgebot run` builds it; else the console."""
+    """The configured platforms' messenger, as `nudgebot run` builds it; else the console."""
     if core.deps.messenger is not None:
         return core.deps.messenger
-    settings = core.settings
-    if settings.slack_configured:
-        client = messenger_client(secret(settings.slack_bot_token), settings.slack_api_url)
-        return SlackMessenger(client, core.deps)
-    if settings.teams_configured:
-        return TeamsMessenger.from_settings(core.settings, core.deps)
-    return ConsoleMessenger()
+    platforms = configured_platforms(core.settings)
+    found = combined_messenger(platforms, core.deps, primary=core.settings.primary_platform)
+    return found if found is not None else ConsoleMessenger()
 
 
 @app.command("list")

@@ -5,16 +5,14 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.sandbox.clock import DemoClock
 from bot.sandbox.demo import DemoFiles, demo_start, load_demo, plan_period
 from bot.sandbox.messenger import SandboxMessenger
 from bot.sandbox.state import Sandbox, TimeControl
 from bot.sandbox.timecontrol import default_time_control
-from bot.server import build_web_app
 from bot.settings import Settings, SettingsError
 from bot.wiring import Core, build_core
 from storage.clock import Clock, SystemClock
@@ -24,11 +22,6 @@ log = logging.getLogger(__name__)
 
 # Builds the move-time control once the core (with the sandbox's messenger) exists.
 TimeControlFactory = Callable[[Core], TimeControl | None]
-
-
-def sandbox_wanted(settings: Settings, *, force: bool) -> bool:
-    """The sandbox serves when no chat platform is configured, or when asked for with --sandbox."""
-    return force or not (settings.slack_configured or settings.teams_configured)
 
 
 def check_loopback(host: str) -> None:
@@ -44,24 +37,31 @@ def check_loopback(host: str) -> None:
         )
 
 
+def check_settings(settings: Settings) -> None:
+    """Refuse, before anything is written, settings the sandbox must not serve with."""
+    check_loopback(settings.host)
+    if settings.environment == "production":
+        # Its conversations are a demo's: real nudges sent into it would never reach anybody.
+        raise SettingsError("setting ENVIRONMENT: the sandbox is for trying nudgebot out, not for production")
+
+
 async def prepare_sandbox(
     settings: Settings,
     *,
     real_clock: Clock | None = None,
     files: DemoFiles | None = None,
     time_control: TimeControlFactory | None = None,
+    engine: AsyncEngine | None = None,
 ) -> Sandbox:
     """Migrate, load the demo into an empty database, and start the demo's clock where the plan has news.
 
-    `real_clock` is what the demo clock runs on (a FixedClock in tests stops it).
+    `real_clock` is what the demo clock runs on (a FixedClock in tests stops it); `engine`, when given,
+    is shared with the caller's core.
     """
-    check_loopback(settings.host)
-    if settings.environment == "production":
-        # Its conversations are a demo's: real nudges sent into it would never reach anybody.
-        raise SettingsError("setting ENVIRONMENT: the sandbox is for trying nudgebot out, not for production")
+    check_settings(settings)
     real = real_clock or SystemClock()
     clock = DemoClock(real.now(), real=real)
-    core = build_core(settings, clock=clock)
+    core = build_core(settings, clock=clock, engine=engine)
     await upgrade(core.engine)
     if await load_demo(core.deps, files):
         log.info("sandbox: loaded the demo plan and people into the empty database")
@@ -81,38 +81,3 @@ async def prepare_sandbox(
     core = core.with_messenger(messenger)
     control = (time_control or default_time_control)(core)
     return Sandbox(core=core, clock=clock, messenger=messenger, time_control=control, started=start)
-
-
-@dataclass
-class RunningSandbox:
-    """A sandbox serving HTTP; `url` is where a browser finds it."""
-
-    sandbox: Sandbox
-    runner: web.AppRunner
-    url: str
-
-    async def stop(self) -> None:
-        await self.runner.cleanup()
-        await self.sandbox.core.close()
-
-
-async def start_sandbox(
-    settings: Settings,
-    *,
-    real_clock: Clock | None = None,
-    files: DemoFiles | None = None,
-    time_control: TimeControlFactory | None = None,
-) -> RunningSandbox:
-    """Prepare the sandbox and serve it (with /healthz) on HOST:PORT; PORT 0 picks a free port."""
-    sandbox = await prepare_sandbox(settings, real_clock=real_clock, files=files, time_control=time_control)
-    runner = web.AppRunner(build_web_app(sandbox.core, sandbox=sandbox))
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
-    except OSError:
-        await runner.cleanup()
-        await sandbox.core.close()
-        raise
-    host, port = runner.addresses[0][:2]
-    return RunningSandbox(sandbox, runner, f"http://{host}:{port}/")

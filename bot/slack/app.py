@@ -18,7 +18,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
 from bot.slack import listeners
-from bot.slack.dedupe import dedupe_events
 from bot.slack.messenger import quiet_sdk_logger
 from bot.wiring import Core
 
@@ -52,7 +51,6 @@ def build_slack_app(core: Core) -> AsyncApp:
         # Socket Mode messages arrive over an authenticated websocket and carry no signature.
         request_verification_enabled=bool(signing_secret),
     )
-    app.middleware(dedupe_events(core.deps))
     listeners.register(app, core)
     return app
 

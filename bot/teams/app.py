@@ -20,7 +20,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.app.proactive import ProactiveOptions
 
 from bot.teams import ids, turns
-from bot.teams.auth import TeamsAuth, teams_auth
+from bot.teams.auth import TeamsAuth
 from bot.wiring import Core
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,9 @@ class TeamsBot:
     auth: TeamsAuth
 
 
-def build_teams_bot(core: Core) -> TeamsBot:
+def build_teams_bot(core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> TeamsBot:
+    """The application over `adapter`, the one the messenger sends through too."""
     logging.getLogger(_SDK_APP_LOGGER).addFilter(_DROP_ERROR_TEXT)  # once: the same filter object
-    auth = teams_auth(core.settings)
-    adapter = auth.adapter()
     # The SDK's default turn-error handler sends the exception text to the user; ours says sorry plainly.
     adapter.on_turn_error = turns.on_error
     agent: AgentApplication[TurnState] = AgentApplication[TurnState](
@@ -90,8 +89,8 @@ def messages_route(bot: TeamsBot) -> Callable[[web.Request], Awaitable[web.Strea
     return guarded
 
 
-def mount_teams(app: web.Application, core: Core) -> TeamsBot:
-    bot = build_teams_bot(core)
+def mount_teams(app: web.Application, core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> TeamsBot:
+    bot = build_teams_bot(core, auth, adapter)
     # The SDK's check reads its configuration from this plain-string app key; aiohttp prefers AppKey
     # objects and warns, which our test settings turn into errors.
     with warnings.catch_warnings():

@@ -18,9 +18,7 @@ from microsoft_agents.activity import Activity, ResourceResponse
 from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
 from microsoft_agents.hosting.core.app.proactive import Conversation
 
-from bot.settings import Settings
 from bot.teams import ids, references
-from bot.teams.auth import teams_auth
 from bot.teams.replies import message_activity
 from handlers.context import Deps
 from handlers.messages import Message
@@ -37,10 +35,6 @@ class TeamsMessenger:
         self.adapter = adapter
         self.deps = deps
         self.app_id = app_id
-
-    @classmethod
-    def from_settings(cls, settings: Settings, deps: Deps) -> TeamsMessenger:
-        return cls(teams_auth(settings).adapter(), deps, app_id=settings.teams_app_id or "")
 
     async def send_direct(self, recipient: Recipient, message: Message) -> MessageRef:
         data = await references.for_person(self.deps, recipient.person_id)

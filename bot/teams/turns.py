@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
+from dataclasses import dataclass
 
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
 
+from bot.inbound import SORRY, answer, log_failure
 from bot.teams import forms, ids, references
 from bot.teams.actors import actor_for, user_key
 from bot.teams.messenger import TeamsMessenger
@@ -18,7 +19,6 @@ from bot.wiring import Core
 from handlers.context import Actor, Origin, Response
 from handlers.messages import Message, Text
 from handlers.messenger import MessageRef
-from storage.deliveries import first_delivery as delivered_first
 
 log = logging.getLogger(__name__)
 
@@ -44,50 +44,65 @@ def command_of(text: str) -> tuple[str, str] | None:
     return match.group("name").lower(), match.group("rest").strip()
 
 
-async def first_delivery(core: Core, activity_id: str) -> bool:
-    """Teams re-sends an activity it thinks failed; the first to arrive wins, across processes."""
-    if not activity_id:
-        return True
-    key = f"{ids.DELIVERY_PREFIX}{activity_id}"
-    return await delivered_first(
-        core.deps.sessions, platform=ids.PLATFORM, delivery_id=key, now=core.deps.clock.now()
-    )
+@dataclass(frozen=True)
+class _Answer:
+    """A router's answer, with what showing it in Teams needs: the card a form came from, and the
+    asker's personal chat when the turn is in a channel."""
+
+    response: Response
+    submission: forms.Submission | None = None
+    private: Send | None = None
 
 
 async def on_message(core: Core, context: TurnContext) -> None:
     activity = context.activity
-    if not await first_delivery(core, str(activity.id or "")):
-        log.info("dropped duplicate teams activity %s", activity.id)
-        return
-    actor = await actor_for(core.deps, context)
-    value = activity.value if isinstance(activity.value, dict) else None
-    if value is not None:
-        submitted = forms.submission(value)
-        if submitted is not None:
-            response = await core.router.on_form(
-                core.deps, actor, submitted.form_id, submitted.values, submitted.state
-            )
-            await deliver(context, response, submitted, private=await private_chat(core, context, actor))
-            return
-        action = value.get(ids.ACTION_KEY)
-        if isinstance(action, str) and action:
-            card_id = str(activity.reply_to_id or "")
-            conversation_id = str(activity.conversation.id) if activity.conversation else ""
-            origin = Origin(
-                message=MessageRef(ids.PLATFORM, conversation_id, card_id) if card_id else None,
-                delivery_id=str(activity.id or ""),
-            )
-            response = await core.router.on_action(
-                core.deps, actor, action, str(value.get(ids.VALUE_KEY, "")), origin
-            )
-            await deliver(context, response, private=await private_chat(core, context, actor))
-            return
-    command = command_of(str(activity.text or ""))
-    if command is None:
-        await deliver(context, Response(message=_say(HELP)))
-        return
-    response = await core.router.on_command(core.deps, actor, command[0], command[1])
-    await deliver(context, response, private=await private_chat(core, context, actor))
+
+    async def ask(actor: Actor) -> _Answer:
+        value = activity.value if isinstance(activity.value, dict) else None
+        if value is not None:
+            submitted = forms.submission(value)
+            if submitted is not None:
+                response = await core.router.on_form(
+                    core.deps, actor, submitted.form_id, submitted.values, submitted.state
+                )
+                return _Answer(response, submitted, await private_chat(core, context, actor))
+            action = value.get(ids.ACTION_KEY)
+            if isinstance(action, str) and action:
+                card_id = str(activity.reply_to_id or "")
+                conversation_id = str(activity.conversation.id) if activity.conversation else ""
+                origin = Origin(
+                    message=MessageRef(ids.PLATFORM, conversation_id, card_id) if card_id else None,
+                    delivery_id=str(activity.id or ""),
+                )
+                response = await core.router.on_action(
+                    core.deps, actor, action, str(value.get(ids.VALUE_KEY, "")), origin
+                )
+                return _Answer(response, private=await private_chat(core, context, actor))
+        command = command_of(str(activity.text or ""))
+        if command is None:
+            return _Answer(Response(message=_say(HELP)))
+        response = await core.router.on_command(core.deps, actor, command[0], command[1])
+        return _Answer(response, private=await private_chat(core, context, actor))
+
+    async def show(found: _Answer) -> None:
+        await deliver(context, found.response, found.submission, private=found.private)
+
+    async def tell(message: Message) -> None:
+        await context.send_activity(message_activity(message))
+
+    # Teams re-sends an activity it thinks failed; its id, prefixed, is the delivery id.
+    activity_id = str(activity.id or "")
+    await answer(
+        core,
+        platform=ids.PLATFORM,
+        what="message",
+        user=user_key(context),
+        actor=lambda: actor_for(core.deps, context),
+        ask=ask,
+        show=show,
+        tell=tell,
+        delivery_id=f"{ids.DELIVERY_PREFIX}{activity_id}" if activity_id else "",
+    )
 
 
 async def private_chat(core: Core, context: TurnContext, actor: Actor) -> Send | None:
@@ -137,12 +152,9 @@ async def on_members_added(core: Core, context: TurnContext) -> None:
 
 
 async def on_error(context: TurnContext, error: Exception) -> None:
-    """Log the kind, the activity id and where it failed — never the exception's message, which can
-    quote SQL parameters or a person's text — and tell the person plainly."""
-    where = "".join(traceback.format_tb(error.__traceback__))
-    log.error("teams turn failed for activity %s: %s\n%s", context.activity.id, type(error).__name__, where)
-    sorry = "Sorry, something went wrong on my side. Nothing was changed; please try again in a minute."
+    """A failure outside `bot.inbound.answer` (in the SDK's own turn): logged and answered the same way."""
+    log_failure(ids.PLATFORM, "turn", user_key(context), error)
     try:
-        await context.send_activity(message_activity(_say(sorry)))
+        await context.send_activity(message_activity(SORRY))
     except Exception:
         log.exception("could not tell teams user %s about the failure", user_key(context))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from bot.sandbox.app import RunningSandbox, start_sandbox
+from bot.sandbox.platform import RunningSandbox, start_sandbox
 from bot.settings import load_settings
 from storage.clock import FixedClock
 

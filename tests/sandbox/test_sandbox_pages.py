@@ -16,10 +16,12 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox.app import RunningSandbox, check_loopback, sandbox_wanted, start_sandbox
+from bot.platforms import platforms_to_serve
+from bot.sandbox.app import check_loopback
 from bot.sandbox.demo import load_demo
+from bot.sandbox.platform import RunningSandbox, start_sandbox
 from bot.sandbox.state import JobInfo
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from bot.wiring import Core
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
@@ -334,11 +336,14 @@ async def test_the_sandbox_never_serves_in_production(sqlite_url: str) -> None:
 
 
 def test_the_sandbox_serves_only_without_chat_settings_unless_asked() -> None:
-    assert sandbox_wanted(load_settings(), force=False) is True
+    def serving(settings: Settings, *, force: bool) -> list[str]:
+        return [p.name for p in platforms_to_serve(settings, force_sandbox=force)]
+
+    assert serving(load_settings(), force=False) == ["sandbox"]
     slack = load_settings(slack_bot_token="xoxb-test", slack_signing_secret="s")
-    assert sandbox_wanted(slack, force=False) is False
-    assert sandbox_wanted(slack, force=True) is True
-    assert sandbox_wanted(load_settings(teams_app_id="app"), force=False) is False
+    assert serving(slack, force=False) == ["slack"]
+    assert serving(slack, force=True) == ["sandbox"]
+    assert serving(load_settings(teams_app_id="app"), force=False) == ["teams"]
 
 
 @pytest.fixture

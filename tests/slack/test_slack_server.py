@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.platforms import configured_platforms
 from bot.server import build_web_app
 from bot.settings import SettingsError, load_settings
 from bot.wiring import build_core
@@ -11,7 +12,8 @@ from bot.wiring import build_core
 
 def routes(**settings: str) -> set[str]:
     core = build_core(load_settings(database_url="sqlite:///unused.db", **settings))
-    return {r.resource.canonical for r in build_web_app(core).router.routes() if r.resource is not None}
+    app = build_web_app(core, configured_platforms(core.settings))
+    return {r.resource.canonical for r in app.router.routes() if r.resource is not None}
 
 
 def test_http_mode_mounts_slack_events_beside_healthz() -> None:

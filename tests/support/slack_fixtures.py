@@ -19,9 +19,9 @@ import aiohttp
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.platforms import configured_platforms
 from bot.server import build_web_app
 from bot.settings import load_settings
-from bot.slack.messenger import SlackMessenger, messenger_client
 from bot.wiring import Core, build_core
 from handlers.router import Router
 from storage.clock import Clock
@@ -155,12 +155,13 @@ async def start_rig(
     core = build_core(settings, clock=clock)
     if router is not None:
         core = Core(settings=core.settings, engine=core.engine, deps=core.deps, router=router)
-    core = core.with_messenger(SlackMessenger(messenger_client("xoxb-test-token", fake.api_url), core.deps))
+    platforms = configured_platforms(settings)
+    core = core.with_messenger(platforms[0].messenger(core.deps))
     users = await seed_demo(core, clock) if seed else {}
     for email, user_id in users.items():
         fake.add_user(user_id, email)
     fake.add_user(*STRANGER)
-    runner, port = await serve_on_loopback(build_web_app(core))
+    runner, port = await serve_on_loopback(build_web_app(core, platforms))
     http = aiohttp.ClientSession()
     rig = SlackRig(fake=fake, core=core, url=f"http://127.0.0.1:{port}", http=http, users=users)
 

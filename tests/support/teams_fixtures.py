@@ -16,8 +16,9 @@ from aiohttp import web
 
 from bot.server import build_web_app
 from bot.settings import load_settings
-from bot.teams.messenger import TeamsMessenger
+from bot.teams.platform import TeamsPlatform
 from bot.wiring import Core, build_core
+from handlers.messenger import Messenger
 from handlers.router import Router
 from storage.clock import Clock
 from storage.people_file import load_people_file
@@ -48,6 +49,7 @@ class TeamsRig:
     url: str
     http: aiohttp.ClientSession
     runner: web.AppRunner
+    platform: TeamsPlatform
 
     def user(self, email: str, n: int = 1) -> TeamsUser:
         user = TeamsUser(f"29:user-{n}", f"aad-{n}", f"a:personal-{n}", email)
@@ -87,8 +89,9 @@ class TeamsRig:
             )
         )
 
-    def messenger(self) -> TeamsMessenger:
-        return TeamsMessenger.from_settings(self.core.settings, self.core.deps)
+    def messenger(self) -> Messenger:
+        """The messenger `nudgebot run` gives the jobs: on the same adapter as the route."""
+        return self.platform.messenger(self.core.deps)
 
     async def close(self) -> None:
         await self.runner.cleanup()
@@ -103,8 +106,9 @@ def teams_settings(db_url: str, **extra: Any) -> Any:
     )
 
 
-async def start_app(core: Core) -> tuple[web.AppRunner, str]:
-    runner, port = await serve_on_loopback(build_web_app(core))
+async def start_app(core: Core, platform: TeamsPlatform | None = None) -> tuple[web.AppRunner, str]:
+    platform = platform or TeamsPlatform(core.settings)
+    runner, port = await serve_on_loopback(build_web_app(core, [platform]))
     return runner, f"http://127.0.0.1:{port}"
 
 
@@ -129,5 +133,8 @@ async def start_rig(
     core.router = router
     if load:
         await load_demo(core)
-    runner, url = await start_app(core)
-    return TeamsRig(fake=fake, core=core, url=url, http=aiohttp.ClientSession(), runner=runner)
+    platform = TeamsPlatform(core.settings)
+    runner, url = await start_app(core, platform)
+    return TeamsRig(
+        fake=fake, core=core, url=url, http=aiohttp.ClientSession(), runner=runner, platform=platform
+    )

@@ -10,12 +10,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inbound import answer
 from bot.slack import ids
 from bot.slack.actors import actor_for
-from bot.slack.listeners.guard import answering
-from bot.slack.replies import Surface, deliver
+from bot.slack.replies import Surface, deliver, tell
 from bot.wiring import Core
-from handlers.context import Origin
+from handlers.context import Actor, Origin, Response
 from handlers.messenger import MessageRef
 
 
@@ -53,16 +53,24 @@ async def handle_action(
         trigger_id=str(body.get("trigger_id", "")),
         respond=respond,
     )
-    async with answering(surface, "action"):
-        slack_id = str(action.get("action_id", ""))
-        value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
-        origin = Origin(
-            message=MessageRef(ids.PLATFORM, channel, message_ts) if message_ts else None,
-            # The same button on the same message by the same person is one delivery, however often clicked.
-            delivery_id=f"{slack_id}:{message_ts}:{user_id}",
-        )
-        actor = await actor_for(core.deps, client, user_id)
-        response = await core.router.on_action(
-            core.deps, actor, ids.neutral_action_id(slack_id), value, origin
-        )
-        await deliver(surface, response)
+    slack_id = str(action.get("action_id", ""))
+    value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
+    origin = Origin(
+        message=MessageRef(ids.PLATFORM, channel, message_ts) if message_ts else None,
+        # The same button on the same message by the same person is one delivery, however often clicked.
+        delivery_id=f"{slack_id}:{message_ts}:{user_id}",
+    )
+
+    async def ask(actor: Actor) -> Response:
+        return await core.router.on_action(core.deps, actor, ids.neutral_action_id(slack_id), value, origin)
+
+    await answer(
+        core,
+        platform=ids.PLATFORM,
+        what="action",
+        user=user_id,
+        actor=lambda: actor_for(core.deps, client, user_id),
+        ask=ask,
+        show=lambda response: deliver(surface, response),
+        tell=lambda message: tell(surface, message),
+    )

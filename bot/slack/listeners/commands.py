@@ -8,7 +8,6 @@ so the ack always beats Slack's three seconds.
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from typing import Any
 
@@ -17,13 +16,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inbound import answer
+from bot.slack import ids
 from bot.slack.actors import actor_for
-from bot.slack.listeners.guard import SORRY, answering
-from bot.slack.replies import Surface, content, deliver
+from bot.slack.replies import Surface, content, deliver, tell
 from bot.wiring import Core
-from handlers.context import Response
-
-log = logging.getLogger(__name__)
+from handlers.context import Actor, Response
+from handlers.messages import Message
 
 # Seconds to wait for an answer before acking empty; Slack's limit is 3, and the network needs some.
 ANSWER_WITHIN = 2.0
@@ -37,33 +36,68 @@ def register(app: AsyncApp, core: Core) -> None:
         await handle_command(core, command, ack=ack, client=client, respond=respond)
 
 
-async def answer(core: Core, command: dict[str, Any], client: AsyncWebClient) -> Response:
-    actor = await actor_for(core.deps, client, str(command.get("user_id", "")))
-    name, text = str(command.get("command", "")), str(command.get("text", ""))
-    return await core.router.on_command(core.deps, actor, name, text)
+class _Ack:
+    """Slack's ack, used once: for an answer when it comes in time, else empty."""
+
+    def __init__(self, ack: AsyncAck) -> None:
+        self._ack = ack
+        self.done = False
+
+    async def empty(self) -> None:
+        if not self.done:
+            self.done = True
+            await self._ack()
+
+    async def with_message(self, message: Message) -> bool:
+        """Ack with `message`, if not acked yet; False when it has to go another way."""
+        if self.done:
+            return False
+        self.done = True
+        await self._ack(**content(message), response_type="ephemeral")
+        return True
 
 
 async def handle_command(
     core: Core, command: dict[str, Any], *, ack: AsyncAck, client: AsyncWebClient, respond: AsyncRespond
 ) -> None:
+    user_id = str(command.get("user_id", ""))
     surface = Surface(
         client=client,
-        user_id=str(command.get("user_id", "")),
+        user_id=user_id,
         channel=str(command.get("channel_id", "")),
         trigger_id=str(command.get("trigger_id", "")),
         respond=respond,
     )
-    work = asyncio.ensure_future(answer(core, command, client))
-    done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
-    if work in done and work.exception() is not None:
-        log.error("slack command failed for user %s", surface.user_id, exc_info=work.exception())
-        await ack(**content(SORRY), response_type="ephemeral")
-        return
-    if work in done:
-        response = work.result()
-        if response.message is not None and response.form is None and response.replace_original is None:
-            await ack(**content(response.message), response_type="ephemeral")
+    once = _Ack(ack)
+    name, text = str(command.get("command", "")), str(command.get("text", ""))
+
+    async def ask(actor: Actor) -> Response:
+        return await core.router.on_command(core.deps, actor, name, text)
+
+    async def show(response: Response) -> None:
+        only_a_message = response.form is None and response.replace_original is None
+        if response.message is not None and only_a_message and await once.with_message(response.message):
             return
-    await ack()
-    async with answering(surface, "command"):
-        await deliver(surface, await work)
+        await once.empty()
+        await deliver(surface, response)
+
+    async def say(message: Message) -> None:
+        if not await once.with_message(message):
+            await tell(surface, message)
+
+    work = asyncio.ensure_future(
+        answer(
+            core,
+            platform=ids.PLATFORM,
+            what="command",
+            user=user_id,
+            actor=lambda: actor_for(core.deps, client, user_id),
+            ask=ask,
+            show=show,
+            tell=say,
+        )
+    )
+    done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
+    if work not in done:
+        await once.empty()
+    await work

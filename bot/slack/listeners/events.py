@@ -1,26 +1,26 @@
 """Events: a reply in one of our DM threads → `Router.on_reply`; opening App Home → `Router.on_home`.
 
-Bolt acks events itself; duplicates were already dropped by `bot.slack.dedupe`.
+Bolt acks events itself. Slack re-sends an event it thinks failed (`X-Slack-Retry-Num`); not every
+retry is a duplicate — the first delivery may never have arrived — so the envelope's `event_id` is
+the delivery id `bot.inbound.answer` remembers: the first one to arrive wins, across processes.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inbound import answer
 from bot.slack import ids
 from bot.slack.actors import actor_for
 from bot.slack.blocks import render_home
-from bot.slack.listeners.guard import answering
-from bot.slack.replies import Surface, deliver
+from bot.slack.replies import Surface, deliver, tell
 from bot.wiring import Core
-from handlers.context import Origin
+from handlers.context import Actor, Origin, Response
+from handlers.messages import Message
 from handlers.messenger import MessageRef
-
-log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, core: Core) -> None:
@@ -29,8 +29,8 @@ def register(app: AsyncApp, core: Core) -> None:
         await handle_message(core, event, str(body.get("event_id", "")), client=client)
 
     @app.event("app_home_opened")
-    async def on_home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
-        await handle_home_opened(core, event, client=client)
+    async def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        await handle_home_opened(core, event, str(body.get("event_id", "")), client=client)
 
 
 def is_thread_reply(event: dict[str, Any]) -> bool:
@@ -51,22 +51,46 @@ async def handle_message(core: Core, event: dict[str, Any], event_id: str, *, cl
         return
     channel, thread = str(event.get("channel", "")), str(event["thread_ts"])
     surface = Surface(client=client, user_id=str(event["user"]), channel=channel, message_ts=thread)
-    async with answering(surface, "reply"):
-        actor = await actor_for(core.deps, client, surface.user_id)
-        origin = Origin(message=MessageRef(ids.PLATFORM, channel, thread), delivery_id=event_id)
-        response = await core.router.on_reply(core.deps, actor, str(event.get("text") or ""), origin)
-        if response is not None:
-            await deliver(surface, response)
+    origin = Origin(message=MessageRef(ids.PLATFORM, channel, thread), delivery_id=event_id)
+
+    async def ask(actor: Actor) -> Response | None:
+        return await core.router.on_reply(core.deps, actor, str(event.get("text") or ""), origin)
+
+    await answer(
+        core,
+        platform=ids.PLATFORM,
+        what="reply",
+        user=surface.user_id,
+        actor=lambda: actor_for(core.deps, client, surface.user_id),
+        ask=ask,
+        show=lambda response: deliver(surface, response),
+        tell=lambda message: tell(surface, message),
+        delivery_id=event_id,
+    )
 
 
-async def handle_home_opened(core: Core, event: dict[str, Any], *, client: AsyncWebClient) -> None:
+async def handle_home_opened(
+    core: Core, event: dict[str, Any], event_id: str, *, client: AsyncWebClient
+) -> None:
     if event.get("tab", "home") != "home" or not event.get("user"):
         return
     user_id = str(event["user"])
-    try:
-        actor = await actor_for(core.deps, client, user_id)
-        message = await core.router.on_home(core.deps, actor)
-        await client.views_publish(user_id=user_id, view=render_home(message))
-    except Exception:
-        # Nobody is waiting on a reply here; the tab keeps its last version.
-        log.exception("slack home tab failed for user %s", user_id)
+
+    async def ask(actor: Actor) -> Message:
+        return await core.router.on_home(core.deps, actor)
+
+    async def show(home: Message) -> None:
+        await client.views_publish(user_id=user_id, view=render_home(home))
+
+    # Nobody is waiting on a reply here (tell=None); after a failure the tab keeps its last version.
+    await answer(
+        core,
+        platform=ids.PLATFORM,
+        what="home tab",
+        user=user_id,
+        actor=lambda: actor_for(core.deps, client, user_id),
+        ask=ask,
+        show=show,
+        tell=None,
+        delivery_id=event_id,
+    )

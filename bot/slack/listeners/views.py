@@ -8,24 +8,21 @@ errors, follow as a message.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inbound import answer
 from bot.slack import ids
 from bot.slack.actors import actor_for
-from bot.slack.blocks import Submission, form_submission, render_form
-from bot.slack.listeners.guard import SORRY, answering
-from bot.slack.replies import Surface, deliver
+from bot.slack.blocks import form_submission, render_form
+from bot.slack.replies import Surface, deliver, tell
 from bot.wiring import Core
-from handlers.context import Response
+from handlers.context import Actor, Response
 from handlers.markup import escape
 from handlers.messages import Message, Text
-
-log = logging.getLogger(__name__)
 
 ANSWER_WITHIN = 2.0
 
@@ -38,11 +35,10 @@ def register(app: AsyncApp, core: Core) -> None:
         await handle_submission(core, body, view, ack=ack, client=client)
 
 
-async def answer(core: Core, submission: Submission, user_id: str, client: AsyncWebClient) -> Response:
-    actor = await actor_for(core.deps, client, user_id)
-    return await core.router.on_form(
-        core.deps, actor, submission.form_id, submission.values, submission.state
-    )
+def not_saved(errors: dict[str, str]) -> Message:
+    """Errors that came too late to show in the modal, which has closed: said instead."""
+    lines = "\n".join(f"- {escape(text)}" for text in errors.values())
+    return Message(fallback="Your form was not saved", parts=(Text(f"Your form was not saved:\n{lines}"),))
 
 
 async def handle_submission(
@@ -57,30 +53,50 @@ async def handle_submission(
     surface = Surface(
         client=client, user_id=user_id, channel=submission.channel, message_ts=submission.message_ts
     )
-    work = asyncio.ensure_future(answer(core, submission, user_id, client))
+    acked = False
+
+    async def close() -> None:
+        nonlocal acked
+        if not acked:
+            acked = True
+            await ack()
+
+    async def ask(actor: Actor) -> Response:
+        return await core.router.on_form(
+            core.deps, actor, submission.form_id, submission.values, submission.state
+        )
+
+    async def show(response: Response) -> None:
+        nonlocal acked
+        if not acked and response.errors:
+            acked = True
+            await ack(response_action="errors", errors=dict(response.errors))
+            return
+        if not acked and response.form is not None:
+            acked = True
+            origin = {"channel": submission.channel, "ts": submission.message_ts}
+            await ack(response_action="update", view=render_form(response.form, origin))
+        await close()
+        message = not_saved(dict(response.errors)) if response.errors else response.message
+        await deliver(surface, Response(message=message, replace_original=response.replace_original))
+
+    async def say(message: Message) -> None:
+        await close()
+        await tell(surface, message)
+
+    work = asyncio.ensure_future(
+        answer(
+            core,
+            platform=ids.PLATFORM,
+            what="form",
+            user=user_id,
+            actor=lambda: actor_for(core.deps, client, user_id),
+            ask=ask,
+            show=show,
+            tell=say,
+        )
+    )
     done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
-    failed = work in done and work.exception() is not None
-    quick = work.result() if work in done and not failed else None
-    if quick is not None and quick.errors:
-        await ack(response_action="errors", errors=dict(quick.errors))
-        return
-    if quick is not None and quick.form is not None:
-        origin = {"channel": submission.channel, "ts": submission.message_ts}
-        await ack(response_action="update", view=render_form(quick.form, origin))
-    else:
-        await ack()
-    if failed:
-        log.error("slack form failed for user %s", user_id, exc_info=work.exception())
-        work = asyncio.ensure_future(_sorry())
-    async with answering(surface, "form"):
-        response = await work
-        if response.errors:
-            # Too late to show them in the modal, which has closed: say them instead.
-            lines = "\n".join(f"- {escape(text)}" for text in response.errors.values())
-            said = f"Your form was not saved:\n{lines}"
-            response = Response(message=Message(fallback="Your form was not saved", parts=(Text(said),)))
-        await deliver(surface, Response(message=response.message, replace_original=response.replace_original))
-
-
-async def _sorry() -> Response:
-    return Response(message=SORRY)
+    if work not in done:
+        await close()
+    await work
