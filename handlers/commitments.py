@@ -21,15 +21,15 @@ from handlers.messages import MAX_BUTTONS, Button, Buttons, Context, Heading, Me
 from handlers.wording import action_key, say, status_words
 from storage.lookups import (
     ActionLine,
-    SearchDoc,
     action_keys,
     objective_actions,
-    search_docs,
+    search_index,
     status_by_objective,
     status_of,
 )
 from storage.models import Plan
 from storage.plan_queries import current_plan
+from storage.search_index import SearchDoc
 
 PAGE_SIZE = 10
 OBJECTIVES_PER_PAGE = 15
@@ -149,7 +149,7 @@ async def _objective_page(session: AsyncSession, plan: Plan, objective: str, pag
 async def _search(session: AsyncSession, plan: Plan, typed: str, page: int) -> Response:
     query = typed[:MAX_QUERY_CHARS]
     terms = [t for t in query.casefold().split() if t][:MAX_QUERY_WORDS]
-    hits = _rank([d for d in await search_docs(session, plan_id=plan.id) if _matches(d, terms)], terms)
+    hits = _rank((await search_index(session, plan_id=plan.id)).find(terms), terms)
     if not hits:
         keys = difflib.get_close_matches(typed.upper(), await action_keys(session), n=3, cutoff=0.6)
         nearest = f" Did you mean {', '.join(keys)}?" if keys else ""
@@ -172,11 +172,6 @@ async def _search(session: AsyncSession, plan: Plan, typed: str, page: int) -> R
     parts += _action_parts(lines, snippets)
     parts += _pager(page, pages, query)
     return Response(message=Message(fallback=f"{len(hits)} commitments match {query}", parts=tuple(parts)))
-
-
-def _matches(doc: SearchDoc, terms: list[str]) -> bool:
-    haystack = " ".join((doc.key, doc.title, *doc.texts)).casefold()
-    return all(t in haystack for t in terms)
 
 
 def _rank(docs: list[SearchDoc], terms: list[str]) -> list[SearchDoc]:

@@ -6,12 +6,14 @@ from collections.abc import Container
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=1)
 def _bank_holidays() -> Container[date]:
     # Built on first use, not at import; the data ships with the package, so no network is needed.
+    # Imported here too: the package loads every country's calendar code (~0.3 s), which a process that
+    # never counts working days (`nudgebot --help`, a look-up) should not pay for.
+    import holidays
+
     calendar: Container[date] = holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2041))
     return calendar
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.lookups import current_plan_id
 from storage.models import Action, ActionOwner, ActionStep, Evidence, Measure, Objective, Outcome, Person
+from storage.read_cache import cached_read
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ActionDetail:
     owners: list[tuple[str, str | None]] = field(default_factory=list)
 
 
+@cached_read
 async def action_detail(session: AsyncSession, *, key: str) -> ActionDetail | None:
     """The live action `key` of the current plan in full, or None."""
     count = select(func.count()).where(Evidence.action_id == Action.id).scalar_subquery()

@@ -20,6 +20,8 @@ from storage.models import (
     SmartObjective,
     Status,
 )
+from storage.read_cache import cached_read
+from storage.search_index import SearchDoc, SearchIndex
 
 
 def current_plan_id() -> ScalarSelect[int]:
@@ -59,6 +61,7 @@ async def owners_named(session: AsyncSession, *, action_id: int) -> list[tuple[s
     return [(email, name) for email, name in rows.all()]
 
 
+@cached_read
 async def action_keys(session: AsyncSession) -> list[str]:
     """Every live action key of the current plan, in plan order."""
     return list(
@@ -85,6 +88,7 @@ class ObjectiveStatus:
         return sum(self.counts.values())
 
 
+@cached_read
 async def status_by_objective(session: AsyncSession, *, plan_id: int) -> list[ObjectiveStatus]:
     """Status counts per objective, in two queries however large the plan."""
     objectives = (
@@ -115,6 +119,7 @@ class ActionLine:
     status: str
 
 
+@cached_read
 async def objective_actions(
     session: AsyncSession, *, plan_id: int, objective_key: str, offset: int, limit: int
 ) -> tuple[str, list[ActionLine], int]:
@@ -136,18 +141,9 @@ async def objective_actions(
     return objective.name, [ActionLine(*r) for r in rows.all()], total
 
 
-@dataclass(frozen=True)
-class SearchDoc:
-    """An action and every text a search looks at: title, steps, outcomes and measures."""
-
-    key: str
-    title: str
-    status: str
-    texts: tuple[str, ...]
-
-
-async def search_docs(session: AsyncSession, *, plan_id: int) -> list[SearchDoc]:
-    """The live actions' searchable texts, in four column-only queries.
+@cached_read
+async def search_index(session: AsyncSession, *, plan_id: int) -> SearchIndex:
+    """The live actions' searchable texts (four column-only queries), indexed for `SearchIndex.find`.
 
     Matching happens in Python with `str.casefold`, which folds every alphabet the same way on
     SQLite (whose LOWER() knows only ASCII) and PostgreSQL.
@@ -167,9 +163,10 @@ async def search_docs(session: AsyncSession, *, plan_id: int) -> list[SearchDoc]
         for action_id, text in rows.all():
             if action_id in texts:
                 texts[action_id].append(text)
-    return [SearchDoc(a.key, a.title, a.status, tuple(texts[a.id])) for a in actions]
+    return SearchIndex([SearchDoc(a.key, a.title, a.status, tuple(texts[a.id])) for a in actions])
 
 
+@cached_read
 async def actions_owned(session: AsyncSession, *, email: str) -> list[ActionLine]:
     """The live actions of the current plan this email owns, in plan order."""
     rows = await session.execute(

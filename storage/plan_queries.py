@@ -8,8 +8,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Action, Evidence, Objective, Person, Plan
+from storage.read_cache import cached_entity
 
 
+@cached_entity
 async def current_plan(session: AsyncSession, key: str | None = None) -> Plan | None:
     """The plan named by `key`, else the one that started most recently."""
     query = select(Plan)

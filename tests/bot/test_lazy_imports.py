@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-# Each is loaded only by the code that needs it (drawing a chart).
-HEAVY = ("matplotlib",)
+# Each is loaded only by the code that needs it: drawing a chart, counting working days.
+HEAVY = ("matplotlib", "holidays")
 
 
 def _loaded_after(module: str) -> set[str]:
