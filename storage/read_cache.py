@@ -12,7 +12,7 @@ single invalidation point, and it moves on any committed write, by this process 
   still running), which moves whenever any transaction in the cluster starts writing or finishes one; reads
   leave it alone. One cheap statement per session, instead of the look-up's several.
 
-The stamp is read once per session, before the first look-up, so an answer is never tagged with a stamp
+The stamp is read once per transaction, before its first look-up, so an answer is never tagged with a stamp
 newer than the data it was built from. A session that has written anything reads through, never from
 memory. Results are shared between requests: callers treat them as read-only.
 """
@@ -73,6 +73,12 @@ def watch_engine(engine: AsyncEngine) -> None:
 def _flag_session_writes(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stamp(session: Session, _transaction: Any) -> None:
+    # A stamp belongs to one transaction: the next one may see other sessions' commits.
+    session.info.pop(_STAMP_KEY, None)
 
 
 @event.listens_for(Session, "after_flush")
