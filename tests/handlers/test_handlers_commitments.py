@@ -226,9 +226,7 @@ async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
         response = await router.on_command(deps, known, "commitments", "INF-1")
     assert "40 pieces of evidence" in text_of(response.message)
     # The database's change stamp (storage.read_cache; a statement on PostgreSQL only) is not a look-up.
-    selects = [
-        s for s in seen if s.lstrip().upper().startswith("SELECT") and "pg_current_snapshot" not in s
-    ]
+    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "pg_current_snapshot" not in s]
     # The action with its objective and evidence count; its steps, outcomes, measures and owners; the
     # latest evidence row (see storage.action_detail).
     assert len(selects) == 3, selects
