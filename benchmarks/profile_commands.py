@@ -28,6 +28,7 @@ from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 
 RUNS, TOP = 200, 8
+ROOT = str(Path(__file__).resolve().parents[1]) + "/"
 
 
 async def _profile(deps: Deps, users: list[str], keys: list[str], statements: list[str]) -> None:
@@ -47,7 +48,7 @@ async def _profile(deps: Deps, users: list[str], keys: list[str], statements: li
     print(f"  {per:.2f} ms and {len(statements) / RUNS:.1f} SQL statements per /commitments KEY (profiled)")
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(TOP + 12)
-    root = str(Path(__file__).resolve().parents[1]) + "/"
+    root = ROOT
     rows = [line for line in out.getvalue().splitlines() if root in line]
     for line in rows[:TOP]:
         # Paths relative to the repository or to site-packages, so the figures read the same anywhere.
