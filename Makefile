@@ -42,7 +42,7 @@ pytest: $(STAMP) postgres
 test: lint typecheck pytest
 
 bench: $(STAMP) postgres
-	NUDGEBOT_TEST_POSTGRES_URL="$$(bash scripts/test-postgres.sh)" $(BIN)/python -m benchmarks
+	NUDGEBOT_TEST_POSTGRES_URL="$$(bash scripts/test-postgres.sh)" $(BIN)/python -m benchmarks --results benchmarks/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
