@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers import actions
@@ -23,6 +21,7 @@ from tests.support.handlers_support import (
     stranger,
     text_of,
 )
+from tests.support.statements import statements_on
 
 
 async def _set_status(deps: Deps, **statuses: str) -> None:
@@ -201,20 +200,6 @@ async def test_with_no_plan_it_says_what_to_do(deps: Deps) -> None:
     assert "No plan has been imported yet" in text_of(response.message)
 
 
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
-
-
 async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
     deps: Deps, engine: AsyncEngine
 ) -> None:
@@ -222,7 +207,7 @@ async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
     await _add_evidence(deps, "INF-1", 40)
     known = await actor(deps, "casey.testcase@example.org")
     router = build_router()
-    with _statements(engine) as seen:
+    with statements_on(engine) as seen:
         response = await router.on_command(deps, known, "commitments", "INF-1")
     assert "40 pieces of evidence" in text_of(response.message)
     # The database's change stamp (storage.read_cache; a statement on PostgreSQL only) is not a look-up.

@@ -7,10 +7,7 @@ written reads through; a remembered plan comes to each session as its own object
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from handlers.context import Channels, Deps
@@ -23,20 +20,7 @@ from storage.models import Action, Plan
 from storage.plan_queries import current_plan
 from tests.support.handlers_support import seed
 from tests.support.private_postgres import private_postgres
-
-
-@contextmanager
-def counted(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+from tests.support.statements import statements_on
 
 
 def _lookups(statements: list[str]) -> list[str]:
@@ -54,13 +38,13 @@ async def title_of(sessions: async_sessionmaker[AsyncSession], key: str) -> str:
 async def _second_ask_costs_nothing_until_this_process_writes(deps: Deps, engine: AsyncEngine) -> None:
     await seed(deps)
     first = await title_of(deps.sessions, "INF-1")
-    with counted(engine) as statements:
+    with statements_on(engine) as statements:
         assert await title_of(deps.sessions, "INF-1") == first
     assert _lookups(statements) == []
     async with deps.sessions() as session:
         await session.execute(update(Action).where(Action.key == "INF-1").values(title="Renamed here"))
         await session.commit()
-    with counted(engine) as statements:
+    with statements_on(engine) as statements:
         assert await title_of(deps.sessions, "INF-1") == "Renamed here"
     assert _lookups(statements), "the write must have sent the look-up back to the database"
 
@@ -124,7 +108,7 @@ async def test_turned_off_every_ask_goes_to_the_database(deps: Deps, engine: Asy
     await title_of(deps.sessions, "INF-1")
     read_cache.set_enabled(False)
     try:
-        with counted(engine) as statements:
+        with statements_on(engine) as statements:
             await title_of(deps.sessions, "INF-1")
     finally:
         read_cache.set_enabled(True)
