@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.databases import on_sqlite_and_postgres
 from handlers.context import Actor, Channels, Deps
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.clock import FixedClock
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade

@@ -20,8 +20,8 @@ from sqlalchemy import event
 from benchmarks.commitments_lookup import NOW, seed
 from benchmarks.load import link_everyone
 from handlers.context import Channels, Deps
+from handlers.features import build_router
 from handlers.identity import resolve_actor
-from handlers.router import build_router
 from storage import read_cache
 from storage.clock import FixedClock
 from storage.db import create_engine, session_factory

@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from handlers.context import Channels, Deps
+from handlers.features import build_router
 from handlers.messenger import Messenger
-from handlers.router import Router, build_router
+from handlers.router import Router
 from storage.clock import Clock, SystemClock
 from storage.db import create_engine, session_factory
 

@@ -47,7 +47,13 @@ _OPTION = re.compile(r"^(page|objective)=(\S+)$", re.IGNORECASE)
 
 
 def register(router: Router) -> None:
-    router.command("commitments", commitments)
+    router.command(
+        "commitments",
+        commitments,
+        summary="Browse and search the action plan",
+        usage="[ACTION-KEY | words to search | objective KEY]",
+        help="**{cmd}** to browse the plan, or **{cmd} INF-2** to see one action",
+    )
     router.action("commitments", on_button)
 
 

@@ -35,7 +35,13 @@ _DURATION = re.compile(r"^(\d{1,3})\s*(d|days?|w|wks?|weeks?)?$", re.IGNORECASE)
 
 
 def register(router: Router) -> None:
-    router.command("nudge", nudge)
+    router.command(
+        "nudge",
+        nudge,
+        summary="Your actions, your updates, your SMART objective, snooze",
+        usage="[mine | updates | smart | snooze KEY DAYS]",
+        help="**{cmd} mine** for the actions you own and what is due",
+    )
 
 
 async def nudge(deps: Deps, actor: Actor, text: str) -> Response:

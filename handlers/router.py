@@ -1,7 +1,9 @@
-"""Routes neutral inputs (commands, button actions, form submissions, thread replies) to handlers.
+"""Routes neutral inputs (commands, button actions, form submissions, thread replies) to handlers,
+and is the one registry of commands: each is registered with the words that describe it, from which
+the Slack manifest, the Teams app package, the Teams command words and the help text are derived.
 
-Each feature module has one `register(router)`; `build_router` lists them. Adapters call only the
-four `on_*` methods and `home`, so every chat surface behaves the same.
+Each feature module has one `register(router)`; `handlers.features` lists them. Adapters call only
+the four `on_*` methods and `on_home`, so every chat surface behaves the same.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-from handlers import commitments, home, nudge_command, smart, surveys, update_form, updates
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.messages import Message, Text
 
@@ -24,17 +25,39 @@ def _unknown(text: str) -> Response:
     return Response(message=Message(fallback=text, parts=(Text(text),)))
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command and how it is described wherever a platform lists it.
+
+    - `summary`: one line on what it does (the Slack manifest's description, the Teams command menu).
+    - `usage`: its arguments, as a hint (the Slack manifest's usage hint).
+    - `help`: a line of the help text, in the restricted markdown, with `{cmd}` where the command
+      is named, so each platform writes it its way ("/commitments" in Slack, "commitments" in Teams).
+    """
+
+    name: str
+    handler: CommandHandler
+    summary: str
+    usage: str
+    help: str
+
+    def help_line(self, prefix: str = "") -> str:
+        return self.help.replace("{cmd}", f"{prefix}{self.name}")
+
+
 @dataclass
 class Router:
-    commands: dict[str, CommandHandler] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
     # Keyed by action-id prefix up to the first dot ("nudge", "survey", …).
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     forms: dict[str, FormHandler] = field(default_factory=dict)
     reply_handlers: list[ReplyHandler] = field(default_factory=list)
     home_builder: HomeBuilder | None = None
 
-    def command(self, name: str, handler: CommandHandler) -> None:
-        self.commands[name] = handler
+    def command(self, name: str, handler: CommandHandler, *, summary: str, usage: str, help: str) -> None:
+        if "{cmd}" not in help:
+            raise ValueError(f"help for {name!r} must name the command as {{cmd}}")
+        self.commands[name] = Command(name, handler, summary=summary, usage=usage, help=help)
 
     def action(self, prefix: str, handler: ActionHandler) -> None:
         self.actions[prefix] = handler
@@ -49,11 +72,11 @@ class Router:
         self.home_builder = builder
 
     async def on_command(self, deps: Deps, actor: Actor, command: str, text: str) -> Response:
-        handler = self.commands.get(command.lstrip("/").lower())
-        if handler is None:
+        found = self.commands.get(command.lstrip("/").lower())
+        if found is None:
             names = ", ".join(f"/{c}" for c in sorted(self.commands))
             return _unknown(f"I don't know /{command.lstrip('/')}. Try {names}.")
-        return await handler(deps, actor, text.strip())
+        return await found.handler(deps, actor, text.strip())
 
     async def on_action(self, deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
         handler = self.actions.get(action.split(".", 1)[0])
@@ -83,21 +106,7 @@ class Router:
         return await self.home_builder(deps, actor)
 
 
-def build_router() -> Router:
-    """Every feature registers its commands, buttons and forms here."""
-    router = Router()
-    for register in FEATURES:
-        register(router)
-    return router
-
-
-# Each feature module's `register(router)`, one per line; a new feature is one more line.
-FEATURES: tuple[Callable[[Router], None], ...] = (
-    commitments.register,
-    nudge_command.register,
-    updates.register,
-    update_form.register,
-    smart.register,
-    home.register,
-    surveys.register,
-)
+def help_text(router: Router, *, prefix: str = "") -> str:
+    """What the bot can do, one line per command, in the order they were registered."""
+    lines = [f"- {command.help_line(prefix)}" for command in router.commands.values()]
+    return "\n".join(["I'm nudgebot. Type one of these:", *lines])

@@ -10,6 +10,7 @@ from bot.cli.people import objectives_app, people_app
 from bot.cli.plan import app as plan_app
 from bot.cli.review_pack import review_pack_command
 from bot.cli.run import run_command
+from bot.cli.slack import slack_app
 from bot.cli.teams import teams_app
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(objectives_app, name="objectives")
 app.add_typer(jobs_app, name="jobs")
 app.command("review-pack")(review_pack_command)
 app.command("backup")(backup_command)
+app.add_typer(slack_app, name="slack")
 app.add_typer(teams_app, name="teams")
 
 

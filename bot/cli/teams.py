@@ -8,6 +8,7 @@ import typer
 
 from bot.cli.common import console, fail, settings_or_exit
 from bot.teams.package import PackageError, write_package
+from handlers.features import build_router
 
 teams_app = typer.Typer(help="Microsoft Teams: the app package.", no_args_is_help=True)
 
@@ -23,7 +24,8 @@ def package_command(
     """Write manifest.json and both icons into a zip for Teams admin centre (needs TEAMS_APP_ID)."""
     settings = settings_or_exit()
     try:
-        written = write_package(settings, out, version=version, website=website)
+        commands = build_router().commands.values()
+        written = write_package(settings, out, version=version, website=website, commands=commands)
     except PackageError as exc:
         fail(str(exc), 2)
     except OSError as exc:

@@ -11,9 +11,6 @@ FORM_CALLBACK = "nudgebot.form"
 # Slack needs action_ids unique within a message, so each button gets "<neutral id>#<block>.<n>".
 ACTION_SUFFIX = "#"
 
-# Slash commands the manifest declares (the router decides what each does).
-COMMANDS = ("/commitments", "/nudge", "/feedback")
-
 # Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -24,7 +21,6 @@ MAX_ACTION_ELEMENTS = 25
 MAX_HEADER_TEXT = 150
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
-MAX_CONTEXT_ELEMENTS = 10
 MAX_VIEW_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_OPTIONS = 100

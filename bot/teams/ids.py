@@ -21,9 +21,6 @@ STATE_KEY = "nudgebot_state"
 # without keeping anything in memory (the way Slack keeps it in a modal's private_metadata).
 FORM_DEF_KEY = "nudgebot_form_def"
 
-# Words a person may type to the bot; "/commitments INF-2" and "commitments INF-2" both work.
-COMMANDS = ("commitments", "nudge", "feedback")
-
 # Teams bot ids are the app id with this prefix.
 BOT_ID_PREFIX = "28:"
 

@@ -7,23 +7,18 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
 from bot.teams import ids
+from handlers.router import Command
 
 Pixel = tuple[int, int, int, int]
 BRAND = (0x1F, 0x5C, 0x99, 255)  # the colour icon's background: a plain blue
 WHITE = (255, 255, 255, 255)
 CLEAR = (0, 0, 0, 0)
-
-COMMANDS = (
-    ("commitments", "Browse the plan, or show one action: commitments INF-2"),
-    ("nudge", "Your actions and updates due: nudge mine"),
-    ("feedback", "The race equality network's anonymous surveys"),
-)
 
 
 class PackageError(Exception):
@@ -66,7 +61,14 @@ def outline_icon() -> bytes:
     return png(size, lambda x, y: WHITE if _bell((x + 0.5) / size, (y + 0.5) / size) else CLEAR)
 
 
-def manifest(settings: Settings, *, version: str, website: str) -> dict[str, Any]:
+def command_list(commands: Iterable[Command]) -> list[dict[str, str]]:
+    """The bot's command menu in Teams: each command as a person types it, with what it does."""
+    return [{"title": c.name, "description": c.summary} for c in commands]
+
+
+def manifest(
+    settings: Settings, *, version: str, website: str, commands: Iterable[Command]
+) -> dict[str, Any]:
     app_id = (settings.teams_app_id or "").strip()
     if not app_id:
         raise PackageError("setting TEAMS_APP_ID: required to build the Teams app package")
@@ -102,7 +104,7 @@ def manifest(settings: Settings, *, version: str, website: str) -> dict[str, Any
                 "commandLists": [
                     {
                         "scopes": ["personal", "team"],
-                        "commands": [{"title": t, "description": d} for t, d in COMMANDS],
+                        "commands": command_list(commands),
                     }
                 ],
             }
@@ -151,9 +153,11 @@ def validate(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def write_package(settings: Settings, out: Path, *, version: str, website: str) -> Path:
+def write_package(
+    settings: Settings, out: Path, *, version: str, website: str, commands: Iterable[Command]
+) -> Path:
     """Validate, then write the zip; nothing is written when anything is wrong."""
-    data = manifest(settings, version=version, website=website)
+    data = manifest(settings, version=version, website=website, commands=commands)
     problems = validate(data)
     if problems:
         raise PackageError("; ".join(problems))

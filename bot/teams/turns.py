@@ -19,27 +19,22 @@ from bot.wiring import Core
 from handlers.context import Actor, Origin, Response
 from handlers.messages import Message, Text
 from handlers.messenger import MessageRef
+from handlers.router import Router, help_text
 
 log = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"^/?(?P<name>[a-z]+)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
-
-HELP = (
-    "I'm nudgebot. Type one of these:\n"
-    "- **commitments** to browse the plan, or **commitments INF-2** to see one action\n"
-    "- **nudge mine** for the actions you own and what is due\n"
-    "- **feedback** for the race equality network's anonymous surveys"
-)
 
 
 def _say(text: str) -> Message:
     return Message(fallback=text.split("\n", 1)[0], parts=(Text(text),))
 
 
-def command_of(text: str) -> tuple[str, str] | None:
-    """("commitments", "INF-2") from "commitments INF-2" or "/commitments INF-2"; None otherwise."""
+def command_of(text: str, router: Router) -> tuple[str, str] | None:
+    """("commitments", "INF-2") from "commitments INF-2" or "/commitments INF-2", for the commands
+    the router has; None otherwise."""
     match = _COMMAND.match(text.strip())
-    if not match or match.group("name").lower() not in ids.COMMANDS:
+    if not match or match.group("name").lower() not in router.commands:
         return None
     return match.group("name").lower(), match.group("rest").strip()
 
@@ -78,9 +73,9 @@ async def on_message(core: Core, context: TurnContext) -> None:
                     core.deps, actor, action, str(value.get(ids.VALUE_KEY, "")), origin
                 )
                 return _Answer(response, private=await private_chat(core, context, actor))
-        command = command_of(str(activity.text or ""))
+        command = command_of(str(activity.text or ""), core.router)
         if command is None:
-            return _Answer(Response(message=_say(HELP)))
+            return _Answer(Response(message=_say(help_text(core.router))))
         response = await core.router.on_command(core.deps, actor, command[0], command[1])
         return _Answer(response, private=await private_chat(core, context, actor))
 
@@ -136,16 +131,17 @@ async def on_members_added(core: Core, context: TurnContext) -> None:
             log.info(
                 "added to a teams conversation %s (use it as SMT_CHANNEL or RECI_CHANNEL)", conversation_id
             )
-            await context.send_activity(message_activity(_say(HELP)))
+            await context.send_activity(message_activity(_say(help_text(core.router))))
         return
     actor = await actor_for(core.deps, context)
+    guide = help_text(core.router)
     if actor.known:
         first = actor.name.split()[0] if actor.name.strip() else "there"
-        hello = f"Hello {first}! I'll message you here when an update is due.\n\n{HELP}"
+        hello = f"Hello {first}! I'll message you here when an update is due.\n\n{guide}"
     else:
         hello = (
             "Hello! I couldn't match your Teams account to anyone in the people list, so I can't "
-            "send you nudges yet. Ask your nudgebot administrator to add your work email.\n\n" + HELP
+            "send you nudges yet. Ask your nudgebot administrator to add your work email.\n\n" + guide
         )
         log.info("teams user %s not linked to a person", user_key(context))
     await context.send_activity(message_activity(_say(hello)))

@@ -13,7 +13,13 @@ if TYPE_CHECKING:
 
 
 def register(router: Router) -> None:
-    router.command("feedback", feedback)
+    router.command(
+        "feedback",
+        feedback,
+        summary="Anonymous snap surveys (run by the staff race equality network)",
+        usage="[new | results]",
+        help="**{cmd}** for the race equality network's anonymous surveys",
+    )
     router.action("survey", on_action)
     router.form(actions.FORM_SURVEY_NEW, submit_new)
     router.form(actions.FORM_SURVEY_ANSWER, submit_answer)

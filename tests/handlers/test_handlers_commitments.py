@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers import actions
 from handlers.context import Deps, Origin
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.models import Action, Evidence, Person
 from tests.support.handlers_support import (
     action_row,

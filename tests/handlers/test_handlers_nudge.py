@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from handlers import actions
 from handlers.context import Deps
+from handlers.features import build_router
 from handlers.messages import Choice, Form
-from handlers.router import build_router
 from storage.models import AuditEntry, Person, SmartObjective, Snooze
 from tests.support.handlers_support import actor, assert_within_limits, seed, sent_nudge, stranger, text_of
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from handlers import actions
 from handlers.context import Deps, Origin
+from handlers.features import build_router
 from handlers.messages import Buttons, Context, Form, UrlInput
 from handlers.messenger import MessageRef, SendError
-from handlers.router import build_router
 from storage.models import Action, AuditEntry, Evidence, Snooze, UpdateRequest
 from tests.support.handlers_support import (
     RecordingMessenger,

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.logging_setup import QUIET_LOGGERS, SQL_LOGGER, configure_logging
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
+from handlers.features import build_router
 from handlers.identity import actor_for_person
 from handlers.messages import Image, Message
-from handlers.router import Router, build_router
+from handlers.router import Router
 from handlers.surveys.answering import AnswerNotStored
 from jobs.catalogue import run_job
 from jobs.config import EngineSettings, PaceRates

@@ -32,6 +32,7 @@ from handlers.nudges import DueItem, nudge_message
 from handlers.router import Router
 from storage.clock import FixedClock
 from storage.models import Action, Evidence, Person, SmartObjective
+from tests.support.handlers_support import add_command
 
 LONDON = ZoneInfo("Europe/London")
 SAM, QUINN = "sam.sample@example.org", "quinn.quux@example.org"
@@ -45,8 +46,8 @@ class Recorder:
 
     def router(self) -> Router:
         router = Router()
-        router.command("echo", self.echo)
-        router.command("open", self.open)
+        add_command(router, "echo", self.echo)
+        add_command(router, "open", self.open)
         router.action("nudge", self.press)
         router.form(actions.FORM_UPDATE, self.submit)
         router.reply(self.reply)

@@ -23,6 +23,7 @@ from handlers.router import Router
 from storage.clock import FixedClock
 from storage.models import Action, Evidence, PlatformIdentity, ProcessedDelivery
 from tests.support.fakes.slack_requests import block_action
+from tests.support.handlers_support import add_command
 from tests.support.slack_fixtures import (
     STRANGER,
     SlackRig,
@@ -115,9 +116,9 @@ async def home(deps: Deps, actor: Actor) -> Message:
 
 def contract_router() -> Router:
     router = Router()
-    router.command("echo", echo)
-    router.command("form", open_form)
-    router.command("long", long_list)
+    add_command(router, "echo", echo)
+    add_command(router, "form", open_form)
+    add_command(router, "long", long_list)
     router.action("rec", record)
     router.form("note", submit_note)
     router.reply(thread_reply)
@@ -366,7 +367,7 @@ async def test_a_slow_answer_is_acked_at_once_and_follows_by_response_url(
         await gate.wait()  # still working when the ack goes out
         return Response(message=Message(fallback="late", parts=(Text("Here it is, late."),)))
 
-    rig.core.router.command("slow", slow)
+    add_command(rig.core.router, "slow", slow)
     reply = await rig.command("/slow", "", user=rig.user(CASEY))
     assert (reply.status, reply.text) == (200, "")
     assert rig.responses() == []

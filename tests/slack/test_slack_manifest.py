@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import subprocess
+import sys
 from typing import Any
 
 import yaml
 
 from bot.slack import ids
+from bot.slack.manifest import app_manifest
+from handlers.features import build_router
 
-MANIFEST = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yml"
 # Each Web API method the adapter calls, and the bot scope it needs (docs.slack.dev/reference/methods).
 CALLS = {
     "chat.postMessage": "chat:write",
@@ -24,19 +26,19 @@ EVENT_SCOPES = {"message.im": "im:history"}
 
 
 def manifest() -> dict[str, Any]:
-    loaded = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
+    return app_manifest(build_router().commands.values(), base_url="https://bot.example.net/")
 
 
 def test_commands_events_and_interactivity_are_declared() -> None:
     data = manifest()
-    commands = [c["command"] for c in data["features"]["slash_commands"]]
-    assert commands == list(ids.COMMANDS)
-    assert {c["url"] for c in data["features"]["slash_commands"]} == {
-        data["settings"]["interactivity"]["request_url"]
-    }
-    assert data["settings"]["interactivity"]["request_url"].endswith(ids.EVENTS_PATH)
+    commands = {c["command"]: c for c in data["features"]["slash_commands"]}
+    assert list(commands) == ["/commitments", "/nudge", "/feedback"]
+    assert commands["/nudge"]["usage_hint"] == "[mine | updates | smart | snooze KEY DAYS]"
+    assert all(c["description"] and not c["should_escape"] for c in commands.values())
+    request_url = "https://bot.example.net" + ids.EVENTS_PATH
+    assert {c["url"] for c in commands.values()} == {request_url}
+    assert data["settings"]["interactivity"]["request_url"] == request_url
+    assert data["settings"]["event_subscriptions"]["request_url"] == request_url
     assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened", "message.im"]
     assert data["features"]["app_home"]["home_tab_enabled"] is True
     assert data["features"]["app_home"]["messages_tab_enabled"] is True
@@ -46,3 +48,17 @@ def test_only_the_scopes_the_bot_uses() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     needed = {"commands", "users:read"} | set(CALLS.values()) | set(EVENT_SCOPES.values())
     assert scopes == needed
+
+
+def test_the_command_line_prints_the_manifest_for_an_address() -> None:
+    run = [sys.executable, "-m", "bot", "slack", "manifest"]
+    done = subprocess.run(
+        [*run, "--url", "https://bot.example.net"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    printed = yaml.safe_load(done.stdout)
+    assert printed == manifest()
+    refused = subprocess.run(
+        [*run, "--url", "http://bot.example.net"], capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 2 and "https://" in refused.stderr and not refused.stdout

@@ -17,6 +17,7 @@ from handlers.markup import bold, escape
 from handlers.messages import Form, Heading, LongText, Message, Text, UrlInput
 from handlers.router import Router
 from storage.models import Action, Evidence
+from tests.support.handlers_support import add_command
 
 
 def _say(text: str) -> Response:
@@ -118,8 +119,8 @@ async def update_submitted(deps: Deps, actor: Actor, values: Mapping[str, str], 
 
 def small_router() -> Router:
     router = Router()
-    router.command("commitments", commitments)
-    router.command("nudge", nudge_command)
+    add_command(router, "commitments", commitments)
+    add_command(router, "nudge", nudge_command)
     router.action("nudge", nudge_button)
     router.form(actions.FORM_UPDATE, update_submitted)
     return router

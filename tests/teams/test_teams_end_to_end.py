@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from handlers.features import build_router
 from handlers.messenger import MessageRef, Recipient
 from handlers.nudges import DueItem, nudge_message
-from handlers.router import build_router
 from storage.clock import FixedClock
 from storage.models import Action, Evidence, Person, UpdateRequest
 from tests.support.handlers_support import sent_nudge

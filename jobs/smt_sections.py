@@ -1,0 +1,70 @@
+"""The SMT digest's sections after its heading, each a function of the digest's data (gathered in
+one set of queries) and the organisation's date. `jobs.digest_sections.SMT_SECTIONS` orders them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from handlers.markup import bold, escape
+from handlers.messages import Divider, Heading, Part, Text
+from jobs.digest_data import DigestData
+from jobs.digest_text import MAX_LISTED, attention, blocks, coming_up, group_name, progress
+from storage.models import Status
+
+SmtSection = Callable[[DigestData, date], Sequence[Part]]
+
+# SMART coverage the SMT digest reports (the plan's INF-3 and the SMT's own commitment).
+COVERAGE_ROLES = ("policy", "smt")
+
+
+def progress_section(data: DigestData, _today: date) -> Sequence[Part]:
+    return [*progress(data, since_words="last week"), Divider()]
+
+
+def attention_section(data: DigestData, _today: date) -> Sequence[Part]:
+    return attention(data, narratives=True)
+
+
+def overdue_section(data: DigestData, _today: date) -> Sequence[Part]:
+    by_owner: dict[str, list[str]] = {}
+    for o in data.overdue:
+        by_owner.setdefault(o.owner, []).append(f"{o.subject}{' (escalated)' if o.escalated else ''}")
+    owners = [f"- {bold(escape(name))}: {', '.join(items)}" for name, items in by_owner.items()]
+    if len(owners) > MAX_LISTED:
+        owners = [*owners[:MAX_LISTED], f"…and {len(owners) - MAX_LISTED} more owners"]
+    return [Heading("Overdue updates by owner"), *(blocks(owners) or [Text("None.")])]
+
+
+def evidence_section(data: DigestData, _today: date) -> Sequence[Part]:
+    lines = [
+        f"- {bold(e.action_key)} {e.at:%d %b} by {escape(e.author)}"
+        + (f" · {Status(e.status).label}" if e.status else "")
+        for e in data.new_evidence
+    ]
+    return [
+        Heading(f"New evidence this week ({data.new_evidence_count})"),
+        *(blocks(lines) or [Text("None.")]),
+    ]
+
+
+def coverage_section(data: DigestData, _today: date) -> Sequence[Part]:
+    coverage = [c for c in data.coverage if c.group in COVERAGE_ROLES]
+    lines = [
+        f"- {bold(group_name(c.group))}: {c.agreed} / {c.eligible}"
+        + (f" (missing: {escape(', '.join(c.missing))})" if c.missing else "")
+        for c in coverage
+    ]
+    heading = Heading("SMART objectives (agreed / eligible, probation excluded)")
+    return [heading, *(blocks(lines) or [Text("No eligible people.")])]
+
+
+def coming_section(data: DigestData, today: date) -> Sequence[Part]:
+    return coming_up(data, today)
+
+
+def failed_section(data: DigestData, _today: date) -> Sequence[Part]:
+    failed = [f"- {escape(f)}" for f in data.failed[:MAX_LISTED]]
+    if len(data.failed) > MAX_LISTED:
+        failed.append(f"…and {len(data.failed) - MAX_LISTED} more")
+    return [Heading(f"Failed sends ({len(data.failed)})"), *(blocks(failed) or [Text("None.")])]
