@@ -38,10 +38,6 @@ def bold(text: str) -> str:
     return f"**{escape(text)}**"
 
 
-def italic(text: str) -> str:
-    return f"_{escape(text)}_"
-
-
 def link(label: str, url: str) -> str:
     return f"[{escape(label)}]({url})" if url.startswith(("http://", "https://")) else escape(label)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 import typer
@@ -14,7 +15,7 @@ from bot.platforms import combined_messenger, configured_platforms
 from bot.scheduling import engine_settings, job_context
 from bot.wiring import Core
 from handlers.markup import plain
-from handlers.messages import Context, Heading, Image, Message, Text
+from handlers.messages import Buttons, Context, Divider, Fields, Heading, Image, Message, Text
 from handlers.messenger import MessageRef, Messenger, Recipient
 from jobs.catalogue import CATALOGUE, UnknownJob, next_run, run_job
 from jobs.context import JobReport
@@ -32,13 +33,18 @@ class ConsoleMessenger:
     def _show(self, to: str, message: Message) -> MessageRef:
         console.rule(f"to {to}", style="dim")
         for part in message.parts:
-            if isinstance(part, Heading):
-                console.print(part.text, style="bold", highlight=False, markup=False)
-            elif isinstance(part, Text | Context):
-                text = plain(part.markdown if isinstance(part, Text) else part.text)
-                console.print(text, highlight=False, markup=False)
-            elif isinstance(part, Image):
-                console.print(f"[picture: {part.alt}]", highlight=False, markup=False)
+            match part:
+                case Heading():
+                    console.print(part.text, style="bold", highlight=False, markup=False)
+                case Text() | Context():
+                    text = plain(part.markdown if isinstance(part, Text) else part.text)
+                    console.print(text, highlight=False, markup=False)
+                case Image():
+                    console.print(f"[picture: {part.alt}]", highlight=False, markup=False)
+                case Fields() | Divider() | Buttons():
+                    pass  # a console has nothing to press, and a digest's lists are in its text
+                case _:
+                    assert_never(part)
         return MessageRef("console", to, str(next(self._ids)))
 
     async def send_direct(self, recipient: Recipient, message: Message) -> MessageRef:

@@ -6,6 +6,7 @@ import base64
 import re
 from collections.abc import Iterable, Mapping
 from html import escape
+from typing import assert_never
 
 from bot.sandbox import ids
 from handlers.markup import Line, Span, parse
@@ -36,11 +37,6 @@ _STATUS_RE = re.compile(
     r"\b(" + "|".join(re.escape(label) for label in sorted(_STATUS_WORDS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
-
-
-def status_badge(status: Status) -> str:
-    """A status as a word in a coloured badge; the colour never carries the meaning alone."""
-    return f'<span class="status status-{status.value}">{escape(status.label)}</span>'
 
 
 def _plain(text: str) -> str:
@@ -126,23 +122,28 @@ def _buttons(part: Buttons, ref: MessageRef | None) -> str:
 
 
 def render_part(part: Part, ref: MessageRef | None = None) -> str:
-    if isinstance(part, Heading):
-        # Pages have one h1; a message is a section under it.
-        return f"<h2>{_plain(part.text)}</h2>"
-    if isinstance(part, Text):
-        return markdown(part.markdown)
-    if isinstance(part, Fields):
-        rows = "".join(
-            f"<div><dt>{escape(f.label)}</dt><dd>{_inline(f.value)}</dd></div>" for f in part.items
-        )
-        return f'<dl class="fields">{rows}</dl>'
-    if isinstance(part, Context):
-        return markdown(part.text, css="context")
-    if isinstance(part, Divider):
-        return "<hr>"
-    if isinstance(part, Image):
-        return _image(part)
-    return _buttons(part, ref)
+    # Exhaustive: a new kind of Part fails mypy here until the sandbox renders it.
+    match part:
+        case Heading():
+            # Pages have one h1; a message is a section under it.
+            return f"<h2>{_plain(part.text)}</h2>"
+        case Text():
+            return markdown(part.markdown)
+        case Fields():
+            rows = "".join(
+                f"<div><dt>{escape(f.label)}</dt><dd>{_inline(f.value)}</dd></div>" for f in part.items
+            )
+            return f'<dl class="fields">{rows}</dl>'
+        case Context():
+            return markdown(part.text, css="context")
+        case Divider():
+            return "<hr>"
+        case Image():
+            return _image(part)
+        case Buttons():
+            return _buttons(part, ref)
+        case _:
+            assert_never(part)
 
 
 def render_message(message: Message, ref: MessageRef | None = None) -> str:
@@ -167,21 +168,29 @@ def _described_by(fid: str, hint: str, error: str) -> str:
 def _control(item: Input, fid: str, value: str, extra: str) -> str:
     name = escape(item.name)
     required = " required" if item.required else ""
-    if isinstance(item, LongText):
-        return (
-            f'<textarea id="{fid}" name="{name}" rows="5" maxlength="{item.max_length}"{required}{extra}>'
-            f"{escape(value)}</textarea>"
-        )
-    if isinstance(item, Choice):
-        options = [] if value and item.required else ['<option value="">Choose…</option>']
-        for option in item.options:
-            selected = " selected" if option.value == value else ""
-            options.append(
-                f'<option value="{escape(option.value)}"{selected}>{escape(option.label)}</option>'
+    # Exhaustive: a new kind of input fails mypy here until the sandbox renders it.
+    match item:
+        case LongText():
+            return (
+                f'<textarea id="{fid}" name="{name}" rows="5" maxlength="{item.max_length}"{required}{extra}>'
+                f"{escape(value)}</textarea>"
             )
-        return f'<select id="{fid}" name="{name}"{required}{extra}>{"".join(options)}</select>'
-    kind = {ShortText: "text", DateInput: "date", UrlInput: "url"}[type(item)]
-    length = f' maxlength="{item.max_length}"' if isinstance(item, ShortText) else ""
+        case Choice():
+            options = [] if value and item.required else ['<option value="">Choose…</option>']
+            for option in item.options:
+                selected = " selected" if option.value == value else ""
+                options.append(
+                    f'<option value="{escape(option.value)}"{selected}>{escape(option.label)}</option>'
+                )
+            return f'<select id="{fid}" name="{name}"{required}{extra}>{"".join(options)}</select>'
+        case ShortText():
+            kind, length = "text", f' maxlength="{item.max_length}"'
+        case DateInput():
+            kind, length = "date", ""
+        case UrlInput():
+            kind, length = "url", ""
+        case _:
+            assert_never(item)
     return f'<input type="{kind}" id="{fid}" name="{name}" value="{escape(value)}"{length}{required}{extra}>'
 
 

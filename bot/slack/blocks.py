@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from bot.slack import ids
 from bot.slack.mrkdwn import cut, escape, to_mrkdwn
@@ -24,6 +24,7 @@ from handlers.messages import (
     Message,
     ShortText,
     Text,
+    UrlInput,
 )
 
 Block = dict[str, Any]
@@ -91,21 +92,26 @@ def render_blocks(message: Message, *, max_blocks: int = ids.MAX_MESSAGE_BLOCKS)
     """Block Kit blocks for a message; past `max_blocks` the tail is replaced by "…and N more"."""
     blocks: list[Block] = []
     for part in message.parts:
-        if isinstance(part, Heading):
-            blocks.append({"type": "header", "text": _plain(part.text, ids.MAX_HEADER_TEXT)})
-        elif isinstance(part, Text):
-            blocks += _sections(part.markdown)
-        elif isinstance(part, Fields):
-            blocks += _fields(part)
-        elif isinstance(part, Context):
-            blocks.append(_context(part.text))
-        elif isinstance(part, Divider):
-            blocks.append({"type": "divider"})
-        elif isinstance(part, Buttons):
-            blocks += _buttons(part, len(blocks))
-        elif isinstance(part, Image):
-            # Pictures are uploaded beside the message (the messenger does it); ephemeral answers name them.
-            blocks.append(_context(f"(picture: {part.alt})"))
+        # Exhaustive: a new kind of Part fails mypy here until Slack renders it.
+        match part:
+            case Heading():
+                blocks.append({"type": "header", "text": _plain(part.text, ids.MAX_HEADER_TEXT)})
+            case Text():
+                blocks += _sections(part.markdown)
+            case Fields():
+                blocks += _fields(part)
+            case Context():
+                blocks.append(_context(part.text))
+            case Divider():
+                blocks.append({"type": "divider"})
+            case Buttons():
+                blocks += _buttons(part, len(blocks))
+            case Image():
+                # Pictures are uploaded beside the message (the messenger does it); ephemeral
+                # answers name them.
+                blocks.append(_context(f"(picture: {part.alt})"))
+            case _:
+                assert_never(part)
     if len(blocks) > max_blocks:
         hidden = len(blocks) - (max_blocks - 1)
         blocks = [*blocks[: max_blocks - 1], _context(f"…and {hidden} more not shown here.")]
@@ -125,33 +131,36 @@ def render_home(message: Message) -> dict[str, Any]:
 
 
 def _element(field: Input) -> dict[str, Any]:
-    if isinstance(field, ShortText | LongText):
-        element: dict[str, Any] = {
-            "type": "plain_text_input",
-            "multiline": isinstance(field, LongText),
-            "max_length": field.max_length,
-        }
-        if field.initial:
-            element["initial_value"] = field.initial[: field.max_length]
-        return element
-    if isinstance(field, Choice):
-        options = [
-            {"text": _plain(o.label, ids.MAX_BUTTON_TEXT), "value": o.value[:150]}
-            for o in field.options[: ids.MAX_OPTIONS]
-        ]
-        element = {"type": "static_select", "options": options}
-        initial = next((o for o in options if o["value"] == field.initial), None)
-        if initial is not None:
-            element["initial_option"] = initial
-        return element
-    if isinstance(field, DateInput):
-        element = {"type": "datepicker"}
-        if field.initial is not None:
-            element["initial_date"] = field.initial.isoformat()
-        return element
-    element = {"type": "url_text_input"}
-    if field.initial:
-        element["initial_value"] = field.initial
+    element: dict[str, Any]
+    # Exhaustive: a new kind of input fails mypy here until Slack renders it.
+    match field:
+        case ShortText() | LongText():
+            element = {
+                "type": "plain_text_input",
+                "multiline": isinstance(field, LongText),
+                "max_length": field.max_length,
+            }
+            if field.initial:
+                element["initial_value"] = field.initial[: field.max_length]
+        case Choice():
+            options = [
+                {"text": _plain(o.label, ids.MAX_BUTTON_TEXT), "value": o.value[:150]}
+                for o in field.options[: ids.MAX_OPTIONS]
+            ]
+            element = {"type": "static_select", "options": options}
+            initial = next((o for o in options if o["value"] == field.initial), None)
+            if initial is not None:
+                element["initial_option"] = initial
+        case DateInput():
+            element = {"type": "datepicker"}
+            if field.initial is not None:
+                element["initial_date"] = field.initial.isoformat()
+        case UrlInput():
+            element = {"type": "url_text_input"}
+            if field.initial:
+                element["initial_value"] = field.initial
+        case _:
+            assert_never(field)
     return element
 
 

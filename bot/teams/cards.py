@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from bot.teams import ids
 from handlers.markup import Line, parse, plain, truncate
@@ -73,32 +73,41 @@ def submit(title: str, data: dict[str, Any], style: str = "default") -> Element:
 
 
 def _part(part: Part) -> Element | None:
-    if isinstance(part, Heading):
-        return text_block(escape(part.text), size="Large", weight="Bolder")
-    if isinstance(part, Text):
-        return text_block(markdown(part.markdown))
-    if isinstance(part, Context):
-        return text_block(markdown(part.text), size="Small", isSubtle=True)
-    if isinstance(part, Fields):
-        facts = [{"title": escape(f.label), "value": markdown(f.value) or "—"} for f in part.items if f.label]
-        return {"type": "FactSet", "facts": facts} if facts else None
-    if isinstance(part, Image):
-        encoded = base64.b64encode(part.data).decode("ascii")
-        if len(encoded) > ids.MAX_INLINE_IMAGE:
-            # Teams refuses a whole message over about 28 KB; the words must still arrive.
-            return text_block(f"{escape(part.alt)} (picture too large to show in Teams)", isSubtle=True)
-        return {
-            "type": "Image",
-            "url": f"data:image/png;base64,{encoded}",
-            "altText": part.alt,
-            "size": "Stretch",
-        }
-    if isinstance(part, Buttons):
-        actions = [
-            submit(b.label, {ids.ACTION_KEY: b.action, ids.VALUE_KEY: b.value}, b.style) for b in part.buttons
-        ]
-        return {"type": "ActionSet", "actions": actions} if actions else None
-    return None
+    """The card element for a part; None for nothing to show (a Divider marks the next element)."""
+    # Exhaustive: a new kind of Part fails mypy here until Teams renders it.
+    match part:
+        case Heading():
+            return text_block(escape(part.text), size="Large", weight="Bolder")
+        case Text():
+            return text_block(markdown(part.markdown))
+        case Context():
+            return text_block(markdown(part.text), size="Small", isSubtle=True)
+        case Fields():
+            facts = [
+                {"title": escape(f.label), "value": markdown(f.value) or "—"} for f in part.items if f.label
+            ]
+            return {"type": "FactSet", "facts": facts} if facts else None
+        case Image():
+            encoded = base64.b64encode(part.data).decode("ascii")
+            if len(encoded) > ids.MAX_INLINE_IMAGE:
+                # Teams refuses a whole message over about 28 KB; the words must still arrive.
+                return text_block(f"{escape(part.alt)} (picture too large to show in Teams)", isSubtle=True)
+            return {
+                "type": "Image",
+                "url": f"data:image/png;base64,{encoded}",
+                "altText": part.alt,
+                "size": "Stretch",
+            }
+        case Buttons():
+            actions = [
+                submit(b.label, {ids.ACTION_KEY: b.action, ids.VALUE_KEY: b.value}, b.style)
+                for b in part.buttons
+            ]
+            return {"type": "ActionSet", "actions": actions} if actions else None
+        case Divider():
+            return None
+        case _:
+            assert_never(part)
 
 
 def render_message(message: Message) -> Card:

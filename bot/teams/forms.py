@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, assert_never
 
 from bot.teams import ids
 from bot.teams.cards import Card, Element, card, escape, markdown, submit, text_block
@@ -23,7 +23,23 @@ _KINDS: dict[str, type[Input]] = {
     "date": DateInput,
     "url": UrlInput,
 }
-_KIND_OF = {cls: name for name, cls in _KINDS.items()}
+
+
+def _kind_of(field: Input) -> str:
+    """The name a form definition stores for an input (the inverse of `_KINDS`)."""
+    match field:
+        case ShortText():
+            return "short"
+        case LongText():
+            return "long"
+        case Choice():
+            return "choice"
+        case DateInput():
+            return "date"
+        case UrlInput():
+            return "url"
+        case _:
+            assert_never(field)
 
 
 @dataclass(frozen=True)
@@ -38,31 +54,36 @@ def _input(field: Input, error: str) -> list[Element]:
     base: Element = {"id": field.name, "label": field.label, "isRequired": field.required}
     if field.required:
         base["errorMessage"] = f"{field.label} is required"
-    if isinstance(field, Choice):
-        element: Element = {
-            **base,
-            "type": "Input.ChoiceSet",
-            "style": "compact",
-            "choices": [{"title": o.label, "value": o.value} for o in field.options],
-        }
-        if field.initial:
-            element["value"] = field.initial
-    elif isinstance(field, DateInput):
-        element = {**base, "type": "Input.Date"}
-        if field.initial:
-            element["value"] = field.initial.isoformat()
-    else:
-        element = {**base, "type": "Input.Text", "placeholder": field.hint}
-        if not field.hint:
-            del element["placeholder"]
-        if isinstance(field, ShortText | LongText):
-            element["maxLength"] = field.max_length
-        if isinstance(field, LongText):
-            element["isMultiline"] = True
-        if isinstance(field, UrlInput):
-            element["style"] = "Url"
-        if field.initial:
-            element["value"] = field.initial
+    element: Element
+    # Exhaustive: a new kind of input fails mypy here until Teams renders it.
+    match field:
+        case Choice():
+            element = {
+                **base,
+                "type": "Input.ChoiceSet",
+                "style": "compact",
+                "choices": [{"title": o.label, "value": o.value} for o in field.options],
+            }
+            if field.initial:
+                element["value"] = field.initial
+        case DateInput():
+            element = {**base, "type": "Input.Date"}
+            if field.initial:
+                element["value"] = field.initial.isoformat()
+        case ShortText() | LongText() | UrlInput():
+            element = {**base, "type": "Input.Text", "placeholder": field.hint}
+            if not field.hint:
+                del element["placeholder"]
+            if isinstance(field, ShortText | LongText):
+                element["maxLength"] = field.max_length
+            if isinstance(field, LongText):
+                element["isMultiline"] = True
+            if isinstance(field, UrlInput):
+                element["style"] = "Url"
+            if field.initial:
+                element["value"] = field.initial
+        case _:
+            assert_never(field)
     out = [element]
     if field.hint and isinstance(field, Choice | DateInput):
         hint = text_block(escape(field.hint), size="Small", isSubtle=True, spacing="None")
@@ -100,7 +121,7 @@ def definition(form: Form) -> dict[str, Any]:
     """The form as plain JSON (without errors), to travel with its submit button."""
     inputs = []
     for field in form.inputs:
-        item: dict[str, Any] = {"kind": _KIND_OF[type(field)], "name": field.name, "label": field.label}
+        item: dict[str, Any] = {"kind": _kind_of(field), "name": field.name, "label": field.label}
         item.update(hint=field.hint, required=field.required)
         if isinstance(field, Choice):
             item["options"] = [[o.value, o.label] for o in field.options]

@@ -21,9 +21,6 @@ class Role(Base):
     # Space-separated permission names, e.g. "update_any_action see_personal_progress".
     permissions: Mapped[str] = mapped_column(Text, default="")
 
-    def grants(self, permission: str) -> bool:
-        return permission in self.permissions.split()
-
 
 class Person(Base):
     __tablename__ = "people"
