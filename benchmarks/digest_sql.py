@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,12 @@ from typing import Any
 from sqlalchemy import event
 
 from benchmarks.synthetic import synthetic_plan
+from handlers.context import Channels, Deps
 from handlers.messages import Message
 from jobs.context import JobContext
 from jobs.delivery import Outgoing
 from jobs.digests import build_smt
+from storage.clock import FixedClock
 from storage.db import session_factory
 from storage.models import UpdateRequest
 from tests.support.fakes.messenger import RecordingMessenger
@@ -33,7 +36,8 @@ async def statements_for(actions: int) -> tuple[int, Message]:
         def count_one(*_args: Any) -> None:
             count[0] += 1
 
-        ctx = JobContext(sessions=session_factory(engine), messenger=RecordingMessenger())
+        deps = Deps(session_factory(engine), FixedClock(AT), Channels(smt="smt", reci="reci"))
+        ctx = JobContext(deps=replace(deps, messenger=RecordingMessenger()))
         row = UpdateRequest(kind="smt_digest", recipient="channel:smt", subject="", period="2024-W41")
         try:
             event.listen(engine.sync_engine, "before_cursor_execute", count_one)

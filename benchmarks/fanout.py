@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ async def main() -> None:
             # The real Slack adapter's messenger (conversations.open, then chat.postMessage), no retries.
             deps = Deps(sessions, FixedClock(AT), Channels(smt="smt", reci="reci"))
             messenger = SlackMessenger(messenger_client("xoxb-bench", slack.api_url), deps)
-            ctx = JobContext(sessions=sessions, messenger=messenger, settings=settings)
+            ctx = JobContext(deps=replace(deps, messenger=messenger), settings=settings)
             started = time.monotonic()
             report = await run_job(ctx, "nudges", at=AT)
             total = time.monotonic() - started

@@ -44,9 +44,7 @@ def engine_settings(settings: Settings) -> EngineSettings:
 
 
 def job_context(core: Core, messenger: Messenger) -> JobContext:
-    return JobContext(
-        sessions=core.deps.sessions, messenger=messenger, settings=engine_settings(core.settings)
-    )
+    return JobContext(deps=core.with_messenger(messenger).deps, settings=engine_settings(core.settings))
 
 
 @dataclass

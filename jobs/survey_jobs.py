@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from handlers.context import Channels, Deps
 from handlers.messages import Part
 from handlers.surveys.notices import invitation
 from jobs.context import JobContext
@@ -24,20 +23,8 @@ from jobs.nudge_messages import as_recipient
 from jobs.periods import Period
 from jobs.survey_digest import survey_digest_parts
 from jobs.surveys import close_due_surveys, send_survey_reminders
-from storage.clock import FixedClock
 from storage.models import Person, UpdateRequest
 from storage.surveys import get_survey
-
-
-def survey_deps(ctx: JobContext, at: datetime) -> Deps:
-    """The handlers' dependencies for a job run "as of" `at`."""
-    return Deps(
-        sessions=ctx.sessions,
-        clock=FixedClock(at),
-        channels=Channels(smt=ctx.settings.smt_channel, reci=ctx.settings.reci_channel),
-        messenger=ctx.messenger,
-        timezone=ctx.settings.timezone,
-    )
 
 
 async def build_survey_invite(
@@ -62,7 +49,7 @@ async def build_survey_invite(
 
 async def run_surveys(_session: AsyncSession, ctx: JobContext, at: datetime) -> list[str]:
     """The `surveys` job: close what is due, remind who has not answered; counts only in the report."""
-    deps = survey_deps(ctx, at)
+    deps = ctx.as_of(at)
     closed = await close_due_surveys(deps, ctx.messenger, at)
     reminded = await send_survey_reminders(deps, ctx.messenger, at)
     return [f"{closed} survey(s) closed", f"{reminded} survey reminder(s) sent"]

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from aiohttp import web
 
+from bot.inbound import answer
 from bot.sandbox import ids
 from bot.sandbox.directory import channel_names, channels_for, people_choices
 from bot.sandbox.state import SANDBOX_KEY, OpenForm
 from bot.sandbox.visit import Visit, require_visit, safe_back
-from handlers.context import Origin, Response
+from handlers.context import Actor, Origin, Response
 from handlers.markup import escape as md_escape
 from handlers.messages import Buttons, Message, Text
 from handlers.messenger import MessageRef, SendError
 
 log = logging.getLogger(__name__)
+A = TypeVar("A")
 
 # Years a demo can move to; far-off years are typos, and year 1 would overflow the clock's arithmetic.
 _YEARS = range(2000, 2100)
@@ -71,6 +75,42 @@ async def _apply(v: Visit, response: Response, *, key: str, back: str, origin: M
     return back
 
 
+async def _answered(
+    v: Visit,
+    what: str,
+    ask: Callable[[Actor], Awaitable[A]],
+    show: Callable[[A], Awaitable[str]],
+    *,
+    key: str,
+    back: str,
+) -> str:
+    """Through `bot.inbound.answer`, like every adapter: the path to redirect to, which `show` decides;
+    after a failure, back where the visitor was, with the sorry in their conversation."""
+    where = back
+
+    async def shown(found: A) -> None:
+        nonlocal where
+        where = await show(found)
+
+    async def tell(message: Message) -> None:
+        v.sandbox.messenger.add(key, message, private_to=v.person_id)
+
+    async def actor() -> Actor:
+        return v.actor
+
+    await answer(
+        v.sandbox.core,
+        platform=ids.PLATFORM,
+        what=what,
+        user=str(v.person_id),
+        actor=actor,
+        ask=ask,
+        show=shown,
+        tell=tell,
+    )
+    return where
+
+
 async def choose_person(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     raw = str(form.get(ids.PERSON, ""))
@@ -94,8 +134,14 @@ async def command(request: web.Request) -> web.StreamResponse:
     messenger = v.sandbox.messenger
     messenger.add(key, Message(text, (Text(md_escape(text)),)), author=v.person.name, private_to=v.person_id)
     name, _, rest = text.lstrip("/").partition(" ")
-    response = await v.sandbox.core.router.on_command(v.sandbox.core.deps, v.actor, name, rest)
-    raise web.HTTPSeeOther(await _apply(v, response, key=key, back=back, origin=None))
+
+    async def ask(actor: Actor) -> Response:
+        return await v.sandbox.core.router.on_command(v.sandbox.core.deps, actor, name, rest)
+
+    async def show(response: Response) -> str:
+        return await _apply(v, response, key=key, back=back, origin=None)
+
+    raise web.HTTPSeeOther(await _answered(v, "command", ask, show, key=key, back=back))
 
 
 def _conversation_of(v: Visit, path: str) -> str:
@@ -128,8 +174,14 @@ async def press(request: web.Request) -> web.StreamResponse:
             raise web.HTTPSeeOther(_page_of(v, ref.channel))
         key, back = ref.channel, _page_of(v, ref.channel)
     origin = Origin(message=ref, delivery_id=_delivery_id())
-    response = await v.sandbox.core.router.on_action(v.sandbox.core.deps, v.actor, action, value, origin)
-    raise web.HTTPSeeOther(await _apply(v, response, key=key, back=back, origin=ref))
+
+    async def ask(actor: Actor) -> Response:
+        return await v.sandbox.core.router.on_action(v.sandbox.core.deps, actor, action, value, origin)
+
+    async def show(response: Response) -> str:
+        return await _apply(v, response, key=key, back=back, origin=ref)
+
+    raise web.HTTPSeeOther(await _answered(v, "action", ask, show, key=key, back=back))
 
 
 async def reply(request: web.Request) -> web.StreamResponse:
@@ -144,16 +196,22 @@ async def reply(request: web.Request) -> web.StreamResponse:
         ref.channel, Message(text, (Text(md_escape(text)),)), author=v.person.name, thread_of=ref.id
     )
     origin = Origin(message=ref, delivery_id=_delivery_id())
-    response = await v.sandbox.core.router.on_reply(v.sandbox.core.deps, v.actor, text, origin)
     back = _page_of(v, ref.channel)
-    if response is None:
-        v.sandbox.notify(v.person_id, "nudgebot did not take that reply as an update.")
-        raise web.HTTPSeeOther(back)
-    if response.message is not None:
-        messenger.add(ref.channel, response.message, private_to=v.person_id, thread_of=ref.id)
-    raise web.HTTPSeeOther(
-        await _apply(v, replace(response, message=None), key=ref.channel, back=back, origin=ref)
-    )
+
+    async def ask(actor: Actor) -> tuple[Response | None]:
+        # No answer (nobody took the reply) is an answer here, so it travels in a tuple to `show`.
+        return (await v.sandbox.core.router.on_reply(v.sandbox.core.deps, actor, text, origin),)
+
+    async def show(taken: tuple[Response | None]) -> str:
+        (response,) = taken
+        if response is None:
+            v.sandbox.notify(v.person_id, "nudgebot did not take that reply as an update.")
+            return back
+        if response.message is not None:
+            messenger.add(ref.channel, response.message, private_to=v.person_id, thread_of=ref.id)
+        return await _apply(v, replace(response, message=None), key=ref.channel, back=back, origin=ref)
+
+    raise web.HTTPSeeOther(await _answered(v, "reply", ask, show, key=ref.channel, back=back))
 
 
 async def submit_form(request: web.Request) -> web.StreamResponse:
@@ -166,17 +224,23 @@ async def submit_form(request: web.Request) -> web.StreamResponse:
         del v.sandbox.open_forms[v.person_id]
         raise web.HTTPSeeOther(opened.back)
     values = {i.name: str(posted.get(i.name, "")) for i in opened.form.inputs}
-    deps = v.sandbox.core.deps
-    response = await v.sandbox.core.router.on_form(
-        deps, v.actor, opened.form.form_id, values, opened.form.state
-    )
-    if response.errors:
-        # Keep the form open with what was typed, as a Slack modal does on response_action=errors.
-        opened.values, opened.errors = values, dict(response.errors)
-        raise web.HTTPSeeOther(ids.FORM_PATH)
-    v.sandbox.open_forms.pop(v.person_id, None)
     key = _conversation_of(v, opened.back)
-    raise web.HTTPSeeOther(await _apply(v, response, key=key, back=opened.back, origin=None))
+
+    async def ask(actor: Actor) -> Response:
+        form = opened.form
+        return await v.sandbox.core.router.on_form(
+            v.sandbox.core.deps, actor, form.form_id, values, form.state
+        )
+
+    async def show(response: Response) -> str:
+        if response.errors:
+            # Keep the form open with what was typed, as a Slack modal does on response_action=errors.
+            opened.values, opened.errors = values, dict(response.errors)
+            return ids.FORM_PATH
+        v.sandbox.open_forms.pop(v.person_id, None)
+        return await _apply(v, response, key=key, back=opened.back, origin=None)
+
+    raise web.HTTPSeeOther(await _answered(v, "form", ask, show, key=key, back=opened.back))
 
 
 def _moment(v: Visit, form: dict[str, str]) -> datetime | None:

@@ -339,7 +339,7 @@ async def test_the_surveys_job_and_the_reci_digest(world: World, plan_file: Path
         await session.commit()
     survey_id = await world.create(min_answers="5")
     settings = EngineSettings(smt_channel="C-SMT", reci_channel="C-RECI", rates=PaceRates(1000.0, 1000.0, 4))
-    ctx = JobContext(sessions=world.deps.sessions, messenger=world.messenger, settings=settings)
+    ctx = JobContext(deps=replace(world.deps, messenger=world.messenger), settings=settings)
     opened = await run_job(ctx, "surveys", at=world.deps.clock.now())
     assert opened.sent.count(f"survey {survey_id} invitation") == 16
     for n, email in enumerate(sorted(world.ids)[:6]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -48,16 +49,12 @@ async def test_429_is_waited_out_and_every_message_goes_once(
         for person in (await session.scalars(select(Person))).all():
             slack.add_user(f"U{person.id:04d}", person.email)
     slack.hooks.append(rate_limited("chat.postMessage", times=2, retry_after=1))
+    deps = Deps(
+        sessions=sessions_sqlite, clock=FixedClock(MONDAY), channels=Channels(smt="C-SMT", reci="C-RECI")
+    )
+    messenger = SlackMessenger(messenger_client("xoxb-test", slack.api_url), deps)
     ctx = JobContext(
-        sessions=sessions_sqlite,
-        messenger=SlackMessenger(
-            messenger_client("xoxb-test", slack.api_url),
-            Deps(
-                sessions=sessions_sqlite,
-                clock=FixedClock(MONDAY),
-                channels=Channels(smt="C-SMT", reci="C-RECI"),
-            ),
-        ),
+        deps=replace(deps, messenger=messenger),
         settings=engine_settings(
             rates=PaceRates(workspace_per_second=50, channel_per_second=1, concurrency=2)
         ),

@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import Channels, Deps
+from handlers.messenger import Messenger
 from jobs.config import EngineSettings, PaceRates
 from jobs.context import JobContext
+from storage.clock import SystemClock
 from storage.models import Action, Evidence, Person, UpdateRequest
 from storage.objectives import import_objectives, load_objectives_file
 from storage.people_file import load_people_file
@@ -37,9 +40,22 @@ def job_context(
     messenger: RecordingMessenger | None = None,
     **overrides: object,
 ) -> JobContext:
-    return JobContext(
-        sessions=sessions, messenger=messenger or RecordingMessenger(), settings=engine_settings(**overrides)
+    settings = engine_settings(**overrides)
+    return context_for(sessions, messenger or RecordingMessenger(), settings)
+
+
+def context_for(
+    sessions: async_sessionmaker[AsyncSession], messenger: Messenger, settings: EngineSettings
+) -> JobContext:
+    """A job context over `sessions`, its handlers' Deps matching the engine settings' channels."""
+    deps = Deps(
+        sessions=sessions,
+        clock=SystemClock(),
+        channels=Channels(smt=settings.smt_channel, reci=settings.reci_channel),
+        messenger=messenger,
+        timezone=settings.timezone,
     )
+    return JobContext(deps=deps, settings=settings)
 
 
 async def seed(sessions: async_sessionmaker[AsyncSession], *, objectives: bool = True) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,6 @@ async def deliver_invitations(deps: Deps, messenger: Messenger, now: datetime) -
         rates=PaceRates(workspace_per_second=1000.0, channel_per_second=1000.0),
     )
     done = await deliver(
-        JobContext(sessions=deps.sessions, messenger=messenger, settings=settings), now=now, builders=BUILDERS
+        JobContext(deps=replace(deps, messenger=messenger), settings=settings), now=now, builders=BUILDERS
     )
     return len(done.sent)
