@@ -13,18 +13,18 @@ from sqlalchemy import func, select
 from bot.teams.auth import teams_auth
 from bot.wiring import build_core
 from handlers import actions
+from handlers.features import build_router
 from storage.clock import FixedClock
 from storage.models import Evidence, PlatformIdentity, ProcessedDelivery
 from tests.support.fakes import teams_activities as acts
 from tests.support.teams_fixtures import TeamsRig, start_app, start_rig, teams_settings
-from tests.support.teams_router import small_router
 
-ALEX = "alex.example@example.org"
+ALEX = "alex.example@example.org"  # owns ORG-1 and ORG-2 in the demo plan
 
 
 @pytest.fixture
 async def rig(db_url: str, clock: FixedClock) -> AsyncIterator[TeamsRig]:
-    rig = await start_rig(db_url, clock, small_router())
+    rig = await start_rig(db_url, clock, build_router())
     yield rig
     await rig.close()
 
@@ -47,7 +47,7 @@ async def test_command_is_answered_with_a_card(rig: TeamsRig) -> None:
     )
     card = sent[0].cards[0]
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
-    assert any("**INF-2**" in t for t in texts(card))
+    assert any(t.startswith("INF-2 · ") for t in texts(card))
     # The member look-up found Alex by email and linked the Entra object id.
     async with rig.core.deps.sessions() as session:
         identity = await session.scalar(select(PlatformIdentity).where(PlatformIdentity.platform == "teams"))
@@ -79,38 +79,39 @@ async def test_install_by_a_stranger_says_so_and_stores_nothing(rig: TeamsRig) -
 
 async def test_nudge_button_delivered_twice_records_evidence_once(rig: TeamsRig) -> None:
     alex = rig.user(ALEX)
-    value = {"nudgebot_action": actions.NUDGE_ON_TRACK, "value": "INF-1"}
+    value = {"nudgebot_action": actions.NUDGE_ON_TRACK, "value": "ORG-1"}
     click = rig.submit_activity(alex, value, card_id="activity-77")
     assert await rig.post(click) == 202
     assert await rig.post(click) == 202  # Teams re-delivers the same activity
     async with rig.core.deps.sessions() as session:
         rows = (await session.scalars(select(Evidence))).all()
     assert [(e.status, e.channel) for e in rows] == [("on_track", "teams")]
-    updates = rig.fake.sent("PUT")
-    assert [u.path for u in updates] == [f"/v3/conversations/{alex.conversation}/activities/activity-77"]
-    assert "INF-1 is now on track" in " ".join(texts(updates[0].cards[0]))
+    # The card is no nudge nudgebot sent (none was stored), so the thanks is a message of its own.
+    said = [" ".join(texts(c)) for call in rig.fake.sent() for c in call.cards]
+    assert said == ["Thank you — ORG-1 is recorded as on track."]
 
 
 async def test_form_with_a_bad_url_comes_back_with_the_error(rig: TeamsRig) -> None:
     alex = rig.user(ALEX)
-    await rig.say(alex, "nudge update INF-3")
+    await rig.say(alex, "nudge update ORG-2")
     form_card = rig.fake.sent()[-1].cards[0]
     submit = form_card["actions"][0]
     assert submit["type"] == "Action.Submit"
     inputs = {e["id"]: e for e in form_card["body"] if e["type"].startswith("Input.")}
-    assert inputs["narrative"]["isMultiline"] is True and inputs["link"]["style"] == "Url"
+    assert inputs["narrative"]["isMultiline"] is True and inputs["link_1"]["style"] == "Url"
 
     # Teams merges the inputs into the button's data.
-    value = {**submit["data"], "narrative": "Met two partners", "link": "not a link"}
+    typed = {"status": "on_track", "narrative": "Met two partners"}
+    value = {**submit["data"], **typed, "link_1": "not a link"}
     assert await rig.post(rig.submit_activity(alex, value, card_id="activity-5")) == 202
     again = rig.fake.sent("PUT")[-1]
     assert again.path.endswith("/activities/activity-5")
     body = again.cards[0]["body"]
-    link_at = next(i for i, e in enumerate(body) if e.get("id") == "link")
+    link_at = next(i for i, e in enumerate(body) if e.get("id") == "link_1")
     assert body[link_at]["value"] == "not a link"
     assert body[link_at + 1] == {
         "type": "TextBlock",
-        "text": "Enter a web address starting https://",
+        "text": "Please give a full web address starting with https:// (or http://).",
         "wrap": True,
         "color": "Attention",
         "size": "Small",
@@ -119,11 +120,7 @@ async def test_form_with_a_bad_url_comes_back_with_the_error(rig: TeamsRig) -> N
     async with rig.core.deps.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Evidence)) == 0
 
-    fixed = {
-        **again.cards[0]["actions"][0]["data"],
-        "narrative": "Met two partners",
-        "link": "https://example.org/x",
-    }
+    fixed = {**again.cards[0]["actions"][0]["data"], **typed, "link_1": "https://example.org/x"}
     assert await rig.post(rig.submit_activity(alex, fixed, card_id="activity-5")) == 202
     async with rig.core.deps.sessions() as session:
         evidence = (await session.scalars(select(Evidence))).all()
@@ -193,8 +190,8 @@ async def test_a_redelivered_command_is_answered_once(rig: TeamsRig) -> None:
 async def test_when_teams_cannot_say_who_it_is_the_person_is_not_linked(rig: TeamsRig) -> None:
     alex = rig.user(ALEX)
     rig.fake.members.clear()  # the member look-up answers 404
-    await rig.say(alex, "nudge")
-    assert "not linked" in " ".join(texts(rig.fake.sent()[-1].cards[0]))
+    await rig.say(alex, "nudge mine")
+    assert "you are not in nudgebot's people list" in " ".join(texts(rig.fake.sent()[-1].cards[0]))
     async with rig.core.deps.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(PlatformIdentity)) == 0
 
@@ -219,7 +216,7 @@ async def test_in_a_channel_the_answer_goes_to_the_personal_chat(rig: TeamsRig) 
     assert await rig.post(ask) == 202
     by_conversation = {c.path.split("/")[3]: c for c in rig.fake.sent()}
     assert set(by_conversation) == {alex.conversation, channel}
-    assert any("**INF-2**" in t for t in texts(by_conversation[alex.conversation].cards[0]))
+    assert any(t.startswith("INF-2 · ") for t in texts(by_conversation[alex.conversation].cards[0]))
     assert texts(by_conversation[channel].cards[0]) == ["I've answered you in our personal chat."]
 
 
@@ -230,7 +227,7 @@ async def test_in_a_channel_without_a_personal_chat_nothing_private_is_shown(rig
         user_id=alex.user_id,
         aad=alex.aad,
         channel="19:g@thread.tacv2",
-        text="nudge update INF-3",
+        text="nudge update ORG-2",
     )
     assert await rig.post(ask) == 202
     sent = rig.fake.sent()

@@ -8,6 +8,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from handlers.features import build_router
 from handlers.messages import Message, Text
 from handlers.messenger import MessageRef, Recipient, SendError
 from handlers.nudges import DueItem, nudge_message
@@ -15,7 +16,6 @@ from storage.clock import FixedClock
 from storage.models import Person
 from tests.support.fakes.teams_connector import FakeConnector
 from tests.support.teams_fixtures import TeamsRig, start_rig
-from tests.support.teams_router import small_router
 
 ALEX = "alex.example@example.org"
 
@@ -36,13 +36,13 @@ async def recipient(rig: TeamsRig, email: str) -> Recipient:
 
 async def installed_then_restarted(db_url: str, clock: FixedClock, fake: FakeConnector) -> TeamsRig:
     """Alex installs the app on one bot process; that process stops; a new one starts on the same DB."""
-    first = await start_rig(db_url, clock, small_router(), fake=fake)
+    first = await start_rig(db_url, clock, build_router(), fake=fake)
     await first.install(first.user(ALEX))
     await first.runner.cleanup()
     await first.http.close()
     await first.core.close()
     fake.calls.clear()
-    return await start_rig(db_url, clock, small_router(), fake=fake, load=False)
+    return await start_rig(db_url, clock, build_router(), fake=fake, load=False)
 
 
 async def test_nudge_after_restart_uses_the_stored_reference(
@@ -102,7 +102,7 @@ async def test_failures_say_whether_to_retry(
 async def test_no_reference_is_a_permanent_failure(
     sqlite_url: str, clock: FixedClock, fake: FakeConnector
 ) -> None:
-    rig = await start_rig(sqlite_url, clock, small_router(), fake=fake)
+    rig = await start_rig(sqlite_url, clock, build_router(), fake=fake)
     try:
         with pytest.raises(SendError) as caught:
             await rig.messenger().send_direct(await recipient(rig, ALEX), Message("hi", (Text("hi"),)))
