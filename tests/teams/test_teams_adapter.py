@@ -111,7 +111,8 @@ async def test_form_with_a_bad_url_comes_back_with_the_error(rig: TeamsRig) -> N
     assert body[link_at]["value"] == "not a link"
     assert body[link_at + 1] == {
         "type": "TextBlock",
-        "text": "Please give a full web address starting with https:// (or http://).",
+        # Escaped for Teams' markdown, which would read the brackets as a link's.
+        "text": r"Please give a full web address starting with https:// \(or http://\).",
         "wrap": True,
         "color": "Attention",
         "size": "Small",
