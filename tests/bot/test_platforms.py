@@ -12,6 +12,7 @@ from bot.platforms import PLATFORMS, combined_messenger, configured_platforms
 from bot.settings import SettingsError, load_settings
 from bot.teams.platform import TeamsPlatform
 from bot.wiring import build_core
+from tests.bot.test_lazy_imports import _loaded_after
 from tests.test_import_cycles import import_graph
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,3 +54,12 @@ def test_the_runner_and_the_server_import_no_platform() -> None:
         named = {m for m in graph[module] if m.split(".")[1:2] and m.split(".")[1] in own}
         assert named == set(), f"{module} imports {named}"
         assert graph[module], "the import graph is empty: the check would prove nothing"
+
+
+def test_the_command_line_starts_without_any_chat_sdk() -> None:
+    # A platform's SDK is imported when the settings configure it, not by the platform list.
+    sdks = {"slack_bolt", "slack_sdk", "microsoft_agents"}
+    assert not sdks & _loaded_after("bot.cli")
+    assert not sdks & _loaded_after("bot.platforms")
+    # The control: the Teams platform module does bring its SDK.
+    assert "microsoft_agents" in _loaded_after("bot.teams.platform")
