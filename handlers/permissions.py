@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Actor
 from handlers.markup import escape
+from storage.identities import person_row
 from storage.lookups import owners_named
 from storage.models import Person
 
@@ -19,7 +20,7 @@ async def person_of(session: AsyncSession, actor: Actor) -> Person | None:
     """The active person behind an Actor, or None for someone nudgebot does not know."""
     if actor.person_id is None:
         return None
-    person = await session.get(Person, actor.person_id)
+    person = await person_row(session, person_id=actor.person_id)
     return person if person is not None and person.active else None
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person, PersonRole, PlatformIdentity, Role
-from storage.read_cache import cached_read
+from storage.read_cache import cached_entity, cached_read
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,9 @@ async def person_by_identity(session: AsyncSession, *, platform: str, external_i
 
 async def person_by_id(session: AsyncSession, *, person_id: int) -> KnownPerson | None:
     return known_person((await session.execute(with_roles().where(Person.id == person_id))).all())
+
+
+@cached_entity
+async def person_row(session: AsyncSession, *, person_id: int) -> Person | None:
+    """The person with this id, as the asking session's own object (remembered until the data changes)."""
+    return await session.get(Person, person_id)
