@@ -40,13 +40,13 @@ def progress_words(reports: Sequence[MeasureReport]) -> str:
         return "no success measures"
     counts = Counter(r.assessment.status for r in reports)
     good = counts[Status.ON_TRACK] + counts[Status.DONE]
-    words = [f"{good} of {len(reports)} measure{'s' * (len(reports) != 1)} met or on track"]
+    words = [f"{good} of {len(reports)} measure{'s' * (len(reports) != 1)} on target"]
     if counts[Status.AT_RISK]:
         words.append(f"{counts[Status.AT_RISK]} at risk")
     if counts[Status.OFF_TRACK]:
         words.append(f"{counts[Status.OFF_TRACK]} off target")
     if counts[Status.NOT_STARTED]:
-        words.append(f"{counts[Status.NOT_STARTED]} with no figure yet")
+        words.append(f"{counts[Status.NOT_STARTED]} with no figure or evidence yet")
     return ", ".join(words)
 
 

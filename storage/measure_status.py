@@ -57,10 +57,11 @@ class Assessment:
 
 def number(value: float, unit: str = "", *, percentage: bool = False) -> str:
     """3 → "3", 0.8 → "0.8", 33 (a percentage) → "33%"."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    if percentage or unit == "%":
-        return f"{text}%"
-    return text
+    # A share to one decimal place (66.7%); other figures keep two (a ratio of 0.92).
+    places = 1 if percentage or unit == "%" else 2
+    rounded = round(value, places)
+    text = str(int(rounded)) if rounded == int(rounded) else f"{rounded:.{places}f}".rstrip("0")
+    return f"{text}%" if places == 1 else text
 
 
 def target_words(terms: MeasureTerms) -> str:

@@ -110,7 +110,7 @@ async def test_a_key_however_typed_shows_the_action_in_full(deps: Deps, typed: s
         "⚪ INF-2.1 At least quarterly senior-level meetings with at least two relevant organisations"
         " · no figure yet (target: at least 2 each quarter) · checked every quarter"
     ) in text
-    assert "Measures: 0 of 3 measures met or on track, 3 with no figure yet" in text
+    assert "Measures: 0 of 3 measures on target, 3 with no figure or evidence yet" in text
     assert "Evidence: 3 pieces of evidence" in text
     # The latest update only: who, when (London time), status, narrative and link.
     assert "Latest update · Sam Sample · 6 Oct 2024, 10:30 · At risk" in text

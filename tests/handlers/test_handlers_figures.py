@@ -123,7 +123,7 @@ async def test_a_count_per_quarter_is_asked_answered_and_shown_met_or_not(
     shown = await _commitments(deps, "INF-2")
     assert _line(shown, "INF-2.1").startswith("🟢 INF-2.1")
     assert "3 of at least 2 this quarter — met" in shown
-    assert "Measures: 1 of 3 measures met or on track, 2 with no figure yet" in shown
+    assert "Measures: 1 of 3 measures on target, 2 with no figure or evidence yet" in shown
     async with deps.sessions() as session:
         values = (await session.scalars(select(MeasureValue))).all()
         assert [(v.period, v.value, v.source, v.confidence) for v in values] == [
@@ -183,7 +183,7 @@ async def test_a_computed_coverage_measure_moves_when_an_objective_is_agreed(dep
         ).all()
     missing = [p for p in policy if p.id not in agreed]
     assert policy and missing, "the demo data must leave a policy team member without an agreed objective"
-    before = round(100 * (len(policy) - len(missing)) / len(policy))
+    before = f"{100 * (len(policy) - len(missing)) / len(policy):.1f}".rstrip("0").rstrip(".")
     assert f"{before}% against a target of at least 100% — not met" in _line(
         await _commitments(deps, "INF-3"), "INF-3.1"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from storage.measure_periods import measure_span
-from storage.measure_status import Figure, MeasureTerms, assess, sparkline
+from storage.measure_status import Figure, MeasureTerms, assess, number, sparkline
 from storage.models import Status
 
 PER_QUARTER = MeasureTerms(
@@ -71,3 +71,8 @@ def test_spans_follow_the_plans_start_month() -> None:
     assert measure_span("annual", date(2025, 2, 1)).key == "2024-FY"
     assert measure_span("six-monthly", date(2025, 2, 1)).key == "2024-H2"
     assert sparkline([1.0]) == ""
+
+
+def test_figures_are_written_as_people_write_them() -> None:
+    assert [number(v, "%") for v in (0, 66.666, 100, 0.05)] == ["0%", "66.7%", "100%", "0.1%"]
+    assert [number(v) for v in (0, 0.92, 3, -2)] == ["0", "0.92", "3", "-2"]
