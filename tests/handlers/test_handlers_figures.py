@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from handlers import actions
 from handlers.context import Deps, Origin
-from handlers.messages import Choice, Form, ShortText
 from handlers.features import build_router
+from handlers.messages import Choice, Form, ShortText
 from storage.clock import FixedClock
 from storage.models import Evidence, Measure, MeasureValue, Person, Plan, SmartObjective, UpdateRequest
 from tests.support.handlers_support import action_row, actor, seed, stranger, text_of
