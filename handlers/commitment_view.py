@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import actions
 from handlers.context import Deps
 from handlers.markup import bold, escape, link, truncate
+from handlers.measure_lines import action_reports, measure_line, progress_words, today_in
 from handlers.messages import (
     MAX_FIELDS,
     MAX_TEXT,
@@ -22,11 +23,13 @@ from handlers.messages import (
     Text,
 )
 from handlers.wording import bullets, day, status_words, when
-from storage.action_detail import MeasureLine, action_detail
+from storage.action_detail import action_detail
 from storage.lookups import ObjectiveStatus, status_of
-from storage.models import Evidence, MeasureKind
+from storage.measures import MeasureReport
+from storage.models import Action, Evidence, MeasureKind
 
 _CADENCE_WORDS = {
+    "once": "once",
     "monthly": "every month",
     "quarterly": "every quarter",
     "six-monthly": "every six months",
@@ -52,6 +55,9 @@ async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message
         Field("Updates asked", _CADENCE_WORDS.get(action.cadence, escape(action.cadence))),
         Field("Evidence", _pieces(count)),
     ]
+    reports = await _reports(session, deps, action)
+    if reports:
+        fields.append(Field("Measures", progress_words(reports)))
     if action.stretch:
         fields.append(Field("Stretch goal", "Yes — ambitious, beyond the core commitment"))
     parts: list[Part] = [
@@ -63,8 +69,8 @@ async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message
         parts.append(Text(bullets("Steps", [escape(step) for step in detail.steps])))
     if detail.outcomes:
         parts.append(Text(bullets("Outcomes", [escape(outcome) for outcome in detail.outcomes])))
-    if detail.measures:
-        parts.append(Text(bullets("Success measures", [_measure(m) for m in detail.measures])))
+    if reports:
+        parts.append(Text(bullets("Success measures", [_measure(r) for r in reports])))
     parts += [Divider(), Text(_latest(detail.latest, deps))]
     parts.append(
         Context(
@@ -92,19 +98,28 @@ def _pieces(count: int) -> str:
     return "1 piece of evidence" if count == 1 else f"{count} pieces of evidence"
 
 
-def _measure(measure: MeasureLine) -> str:
+async def _reports(session: AsyncSession, deps: Deps, action: Action) -> list[MeasureReport]:
+    return await action_reports(session, action, today=today_in(deps.timezone, deps.clock.now()))
+
+
+def _measure(report: MeasureReport) -> str:
+    """The measure against its target, then how and how often it is checked."""
+    measure = report.measure
     notes = []
-    if measure.kind == MeasureKind.COUNT.value:
-        notes.append("counted" + (f", target: {escape(measure.target)}" if measure.target else ""))
-    elif measure.kind == MeasureKind.AUDIT.value:
-        notes.append("audit" + (f", benchmark: {escape(measure.target)}" if measure.target else ""))
-    else:
+    if measure.kind == MeasureKind.COMPUTED.value:
+        notes.append("counted by nudgebot")
+    elif measure.kind == MeasureKind.EVIDENCE.value:
         notes.append("evidence to collect")
     if measure.cadence:
         notes.append(f"checked {_CADENCE_WORDS.get(measure.cadence, escape(measure.cadence))}")
+    if measure.target and measure.target_value is None:
+        notes.append(f"target: {escape(measure.target)}")
+    if measure.benchmark_source:
+        notes.append(f"benchmark: {escape(measure.benchmark_source)}")
     if measure.stretch:
         notes.append("stretch")
-    return f"{escape(truncate(measure.text, 400))} · _{'; '.join(notes)}_"
+    tail = f" · {'; '.join(notes)}" if notes else ""
+    return measure_line(report, text_limit=400) + tail
 
 
 def _latest(evidence: Evidence | None, deps: Deps) -> str:

@@ -6,10 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Deps
 from handlers.markup import escape, truncate
+from handlers.measure_lines import measure_line, today_in
 from handlers.messages import Context, Part, Text
 from handlers.wording import bullets, day, period_label
 from storage.evidence import due_from
 from storage.lookups import actions_owned, smart_objective, status_of
+from storage.measures import assess_measures, live_measures
 from storage.models import Person, Plan, SmartObjective
 
 SMART_LABELS = (
@@ -33,6 +35,14 @@ async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan
         parts.append(Text(bullets("Your actions", lines)))
     else:
         parts.append(Text("**Your actions**\nYou are not named as an owner of any action in the plan."))
+    if owned and plan is not None:
+        keys = {a.key for a in owned}
+        pairs = [(m, a) for m, a in await live_measures(session, plan.id) if a.key in keys]
+        today = today_in(deps.timezone, deps.clock.now())
+        reports = await assess_measures(session, plan, pairs, today=today)
+        if reports:
+            lines = [measure_line(r, text_limit=100) for r in reports]
+            parts.append(Text(bullets("Your success measures", lines)))
     if due:
         lines = [
             f"**{r.action.key}**"

@@ -64,6 +64,7 @@ async def rebuild_nudge(session: AsyncSession, deps: Deps, ref: dict[str, str]) 
                 reminder=request.reminders > 0,
                 last_update=_last_update(last, deps) if last else "",
                 measure=request.measure_text,
+                figure=request.asks_figure,
             )
         )
         if request.answered_at is not None:

@@ -28,6 +28,8 @@ class DueItem:
     # Set when what is due is one of the action's success measures on its own cadence (a six-monthly
     # audit, say): it is listed under its action, which keeps the one row of buttons.
     measure: str = ""
+    # Whether that measure takes a figure, which the update form asks for.
+    figure: bool = False
 
 
 def item_buttons(action_key: str) -> Buttons:
@@ -55,7 +57,10 @@ def item_parts(item: DueItem, measures: Sequence[DueItem] = ()) -> tuple[Part, .
     ]
     for m in [item, *measures]:
         if m.measure:
-            parts.append(Context(f"Also due: {escape(truncate(m.measure, 200))} ({escape(m.period_label)})"))
+            figure = " — give its figure with _Add update_" if m.figure else ""
+            parts.append(
+                Context(f"Also due: {escape(truncate(m.measure, 200))} ({escape(m.period_label)}){figure}")
+            )
     parts.append(item_buttons(item.action_key))
     return tuple(parts)
 

@@ -9,7 +9,7 @@ in one transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -30,6 +30,7 @@ from storage.evidence import (
     snooze,
 )
 from storage.lookups import live_action, owner_emails
+from storage.measure_recording import action_measures, measure_of_subject, record_figures
 from storage.models import Action, Person, Status
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ async def record_update(
     links: Sequence[str] = (),
     source_ref: str | None = None,
     message_ref: dict[str, str] | None = None,
+    figures: Mapping[int, float] | None = None,
+    about: str | None = None,
 ) -> Recorded | str:
     """Record an update on `key` by `actor`; a string is a refusal to show them instead.
 
@@ -78,6 +81,8 @@ async def record_update(
     nudge that was answered), else to this person's oldest open request. Every open request about the
     action is marked answered, co-owners' included: one update answers them all, as the nudge engine
     also counts it (`jobs.due`), so nobody is reminded about an update a colleague already gave.
+    A request about one of the action's measures is answered only by a figure for that measure
+    (`figures`, by measure id) or by evidence about it (`about`, an evidence measure's key).
     """
     now = deps.clock.now()
     async with deps.sessions() as session:
@@ -86,7 +91,14 @@ async def record_update(
             return prepared
         person, action = prepared
         action_key = action.key
-        requests = await open_requests_for_action(session, action_id=action.id)
+        measures = await action_measures(session, action.id)
+        about_id = next((m.id for m in measures if about and m.key == about), None)
+        answers = set(figures or {}) | ({about_id} if about_id else set())
+        requests = [
+            r
+            for r in await open_requests_for_action(session, action_id=action.id)
+            if measure_of_subject(r.subject) in ({None} | answers)
+        ]
         mine = [r for r in requests if r.person_id == person.id]
         answered = [r for r in mine if message_ref and r.message_ref == message_ref] or mine
         evidence = await add_evidence(
@@ -101,10 +113,22 @@ async def record_update(
             source_ref=source_ref,
             update_request_id=answered[0].id if answered else None,
             now=now,
+            measure_id=about_id,
         )
         if evidence is None:
             return Recorded(action_key, status, duplicate=True)
         changed = set_status(action, status, now=now) if status else False
+        given = await record_figures(
+            session,
+            action,
+            [m for m in measures if m.id in (figures or {})],
+            figures or {},
+            evidence=evidence,
+            confidence=status.value if status else None,
+            actor=f"person:{person.id}",
+            now=now,
+            timezone=deps.timezone,
+        )
         await mark_answered(session, request_ids=[r.id for r in requests], now=now)
         audit.record(
             session,
@@ -120,6 +144,7 @@ async def record_update(
                 "channel": actor.platform,
                 "links": len(links),
                 "answered_requests": len(requests),
+                "figures": given,
             },
         )
         refs = tuple(r.message_ref for r in requests if r.message_ref)

@@ -16,6 +16,7 @@ from jobs import outbox
 from jobs.context import JobContext
 from jobs.delivery import Built, Outgoing
 from jobs.digest_data import gather
+from jobs.digest_measures import measure_parts
 from jobs.digest_sections import RECI_SECTIONS, SMT_SECTIONS
 from jobs.digest_text import attention, coming_up, progress
 from jobs.periods import Period, iso_week, long_date, period_for, previous_period
@@ -62,6 +63,9 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
     today = _today(now, ctx)
     for section in SMT_SECTIONS:
         parts += section(data, today)
+    # The measures read their own figures and compute what nudgebot knows, so they are not a section over
+    # the gathered data: they close the digest, with their chart.
+    parts += await measure_parts(session, data.plan, today=today, personal=True)
     return Outgoing(
         message=Message(
             fallback=f"SMT digest for {row.period}: {len(data.actions)} actions", parts=tuple(parts)
@@ -85,6 +89,7 @@ async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext,
         *attention(data, narratives=False),
         Heading("New evidence"),
         Text(f"{data.new_evidence_count} update(s) recorded since {period.start.day} {period.start:%B}."),
+        *await measure_parts(session, data.plan, today=_today(now, ctx), personal=False),
         *coming_up(data, _today(now, ctx)),
     ]
     sections = RECI_SECTIONS if ctx.reci_sections is None else ctx.reci_sections

@@ -2,23 +2,40 @@
 fixed number of queries whatever the size of the plan.
 
 An update is due when the current period of the item's cadence has no update: no evidence on the action
-(on the measure, for a measure with its own cadence) dated inside the period, and no answered ask.
-Measures are asked about on their own only when their cadence differs from their action's.
+dated inside the period, and no answered ask. A measure is asked about on its own — under its action, in
+the same nudge — whenever it takes a figure (on its own cadence, else its action's), or when it is an
+evidence item with a cadence of its own; it is answered by a figure for the period or by evidence about it,
+never by an update on the action alone. Computed measures are never asked: nudgebot knows the figure.
+An annual measure with a due month is asked from that month; a one-off measure in the month before its date.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs.periods import Period, period_for
-from storage.models import Action, ActionOwner, Evidence, Measure, Person, Snooze, Status
+from jobs.periods import Period, long_date, period_for
+from storage.models import (
+    Action,
+    ActionOwner,
+    Evidence,
+    Measure,
+    MeasureKind,
+    MeasureValue,
+    Person,
+    Snooze,
+    Status,
+)
+from storage.models.enums import MEASURE_ONCE
 from storage.models.tracking import MEASURE_MARK, MEASURE_TITLE_PREFIX
 from storage.plan_queries import current_plan
+
+# A one-off measure is asked for from this long before its due date.
+ONCE_LEAD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -31,9 +48,25 @@ class Owned:
     cadence: str
     title: str
     measure_id: int | None = None
+    due_month: int | None = None
+    due_on: date | None = None
+    # A measure that takes a figure: the nudge points the owner to the update form's number input.
+    figure: bool = False
 
     def period(self, day: date) -> Period:
+        if self.cadence == MEASURE_ONCE and self.due_on is not None:
+            return Period(MEASURE_ONCE, f"by {long_date(self.due_on)}", self.due_on - ONCE_LEAD, self.due_on)
         return period_for(self.cadence, day)
+
+    def asked_on(self, day: date) -> bool:
+        """Whether the item is asked about at all on `day` (an annual measure waits for its due month)."""
+        if self.cadence == MEASURE_ONCE:
+            return self.due_on is not None and day >= self.due_on - ONCE_LEAD
+        if self.due_month is not None:
+            start = period_for(self.cadence, day).start
+            months = (day.year - start.year) * 12 + day.month - start.month
+            return months >= (self.due_month - start.month) % 12
+        return True
 
 
 @dataclass
@@ -45,9 +78,14 @@ class Snapshot:
     latest_by_action: dict[int, datetime]
     latest_by_measure: dict[int, datetime]
     snoozed: set[tuple[int, int]]
+    # (measure id, period key) of every figure given for the measures asked about.
+    figures: set[tuple[int, str]] = field(default_factory=set)
 
     def updated_in(self, item: Owned, period: Period) -> bool:
-        """Whether evidence for `item` is dated inside `period` (UTC dates; close enough at a day's edge)."""
+        """Whether evidence for `item` is dated inside `period` (UTC dates; close enough at a day's edge),
+        or, for a measure, a figure was given for that period."""
+        if item.measure_id is not None and (item.measure_id, period.key) in self.figures:
+            return True
         latest = (
             self.latest_by_measure.get(item.measure_id)
             if item.measure_id is not None
@@ -75,11 +113,17 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
         )
     ).all()
     measures: dict[int, list[Measure]] = defaultdict(list)
+    figure_kinds = [k.value for k in MeasureKind if k.takes_figure]
     for measure in (
         await session.scalars(
             select(Measure)
             .join(Action, Action.id == Measure.action_id)
-            .where(Action.plan_id == plan.id, Measure.cadence.is_not(None), Measure.cadence != Action.cadence)
+            .where(
+                Action.plan_id == plan.id,
+                Measure.archived_at.is_(None),
+                Measure.kind.in_(figure_kinds)
+                | ((Measure.kind == MeasureKind.EVIDENCE.value) & Measure.cadence.is_not(None)),
+            )
             .order_by(Measure.position)
         )
     ).all():
@@ -88,15 +132,17 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
     for action, person in pairs:
         owned.append(Owned(person, action, action.key, action.cadence, action.title))
         for m in measures.get(action.id, []):
-            assert m.cadence is not None
             owned.append(
                 Owned(
                     person,
                     action,
                     f"{action.key}{MEASURE_MARK}{m.id}",
-                    m.cadence,
+                    m.cadence or action.cadence,
                     f"{MEASURE_TITLE_PREFIX}{m.text}",
                     m.id,
+                    m.due_month,
+                    m.due_on,
+                    MeasureKind(m.kind).takes_figure,
                 )
             )
     since = datetime.combine(earliest, datetime.min.time(), tzinfo=now.tzinfo)
@@ -120,7 +166,14 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
             await session.execute(select(Snooze.person_id, Snooze.action_id).where(Snooze.until > now))
         ).all()
     }
-    return Snapshot(owned, by_action, by_measure, snoozed)
+    ids = [i.measure_id for i in owned if i.measure_id is not None]
+    figures = set()
+    if ids:
+        rows = await session.execute(
+            select(MeasureValue.measure_id, MeasureValue.period).where(MeasureValue.measure_id.in_(set(ids)))
+        )
+        figures = {(m, p) for m, p in rows.all()}
+    return Snapshot(owned, by_action, by_measure, snoozed, figures)
 
 
 def _aware(value: object) -> datetime:

@@ -69,6 +69,7 @@ async def build_nudge(session: AsyncSession, row: UpdateRequest, ctx: JobContext
             reminder=ask.reminders > 0,
             last_update=latest.get(action.id, ""),
             measure=ask.measure_text,
+            figure=ask.asks_figure,
         )
         for ask, action in asks
     ]

@@ -86,7 +86,7 @@ async def plan_nudges(session: AsyncSession, *, now: datetime, settings: EngineS
                     "parent_id": message_id,
                     "due_at": now,
                     "created_at": now,
-                    "payload": {"period_label": label, "title": item.title},
+                    "payload": {"period_label": label, "title": item.title, "figure": item.figure},
                 }
             )
         for ask in decided.reminders.get(pid, []):
@@ -127,6 +127,8 @@ def _decide(
         if not may_nudge(local, settings):
             continue
         today = local.date()
+        if not item.asked_on(today):
+            continue
         period = item.period(today)
         if (item.person.id, item.action.id) in snap.snoozed or snap.updated_in(item, period):
             continue

@@ -26,6 +26,7 @@ async def add_evidence(
     source_ref: str | None,
     update_request_id: int | None,
     now: datetime,
+    measure_id: int | None = None,
 ) -> Evidence | None:
     """Add one evidence row and flush it; None when `source_ref` was recorded before.
 
@@ -42,6 +43,7 @@ async def add_evidence(
         channel=channel,
         source_ref=source_ref or None,
         update_request_id=update_request_id,
+        measure_id=measure_id,
         created_at=now,
     )
     session.add(row)

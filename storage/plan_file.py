@@ -9,23 +9,14 @@ from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode
 
-from storage.models.enums import Cadence, MeasureKind
+from storage.measure_spec import MeasureSpec, read_measure
+from storage.models.enums import Cadence
 from storage.people_file import EMAIL_PATTERN
 from storage.yaml_nodes import InvalidFile, MapReader, Problem, Problems, compose
 
 ACTION_KEY = re.compile(r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,4}$")
 OBJECTIVE_KEY = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 CADENCES = {c.value for c in Cadence}
-KINDS = {k.value for k in MeasureKind}
-
-
-@dataclass(frozen=True)
-class MeasureSpec:
-    text: str
-    kind: str = MeasureKind.EVIDENCE.value
-    target: str | None = None
-    cadence: str | None = None
-    stretch: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +99,11 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         description=plan.string("description", required=False),
         objectives=objectives,
     )
+    seen_keys: set[str] = set()
+    for key in measure_keys_in_use(spec):
+        if key in seen_keys:
+            problems.add(None, "measures", f"measure key {key!r} is used by two actions", line=1)
+        seen_keys.add(key)
     if problems:
         raise InvalidFile(problems.items)
     return spec
@@ -194,24 +190,23 @@ def _action(node: Node, path: str, problems: Problems, seen: dict[str, int]) -> 
         group=reader.string("group", required=False),
         steps=tuple(s for _, s in reader.strings("steps")),
         outcomes=tuple(s for _, s in reader.strings("outcomes")),
-        measures=tuple(
-            _measure(m, f"{path}.measures[{k}]", problems) for k, m in enumerate(reader.sequence("measures"))
-        ),
+        measures=_measures(reader, path, problems, key),
         line=node.start_mark.line + 1,
     )
 
 
-def _measure(node: Node, path: str, problems: Problems) -> MeasureSpec:
-    reader = MapReader(node, path, problems)
-    reader.check_known({"text", "kind", "target", "cadence", "stretch"})
-    kind = reader.choice("kind", KINDS, default=MeasureKind.EVIDENCE.value) or MeasureKind.EVIDENCE.value
-    target = reader.string("target", required=False) or None
-    if target and kind != MeasureKind.COUNT.value:
-        problems.add(reader.raw("target"), f"{path}.target", "only a measure of kind 'count' has a target")
-    return MeasureSpec(
-        text=reader.string("text"),
-        kind=kind,
-        target=target,
-        cadence=reader.choice("cadence", CADENCES, default=None),
-        stretch=reader.boolean("stretch"),
-    )
+def _measures(reader: MapReader, path: str, problems: Problems, action_key: str) -> tuple[MeasureSpec, ...]:
+    out: list[MeasureSpec] = []
+    seen: set[str] = set()
+    for k, node in enumerate(reader.sequence("measures")):
+        spec = read_measure(node, f"{path}.measures[{k}]", problems, action_key=action_key, position=k)
+        if spec.key in seen:
+            problems.add(node, f"{path}.measures[{k}].key", f"measure key {spec.key!r} is used twice")
+        seen.add(spec.key)
+        out.append(spec)
+    return tuple(out)
+
+
+def measure_keys_in_use(spec: PlanSpec) -> list[str]:
+    """Every measure key in the plan; a key used by two actions is reported by `parse_plan`."""
+    return [m.key for a in spec.actions for m in a.measures]

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import audit
+from storage.measure_spec import MeasureSpec
 from storage.models import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Person, Plan
-from storage.plan_file import ActionSpec, MeasureSpec, PlanSpec
+from storage.plan_file import ActionSpec, PlanSpec
 
 Progress = Callable[[int, int], None]
 
@@ -30,6 +31,9 @@ class ImportReport:
     unknown_owners: dict[str, list[str]] = field(default_factory=dict)
     objectives: int = 0
     actions: int = 0
+    # Measure keys the file did not write, derived from the action's key and the measure's place:
+    # write them into the file before reordering measures, or a re-import will match the wrong one.
+    derived_keys: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -46,6 +50,7 @@ async def import_plan(
 ) -> ImportReport:
     """Apply `spec` to the database inside the caller's transaction. Nothing is committed here."""
     report = ImportReport(plan_key=spec.key, objectives=len(spec.objectives), actions=len(spec.actions))
+    report.derived_keys = [m.key for a in spec.actions for m in a.measures if m.key_derived]
     plan = await _upsert_plan(session, spec, now=now, actor=actor, report=report)
     objectives = await _upsert_objectives(session, plan, spec, now=now, actor=actor, report=report)
     existing = {
@@ -235,7 +240,7 @@ def _apply_action(
             **values,
         )
         session.add(action)
-        _replace_children(action, spec)
+        _replace_children(action, spec, now=now)
         report.created.append(spec.key)
         audit.record(
             session, at=now, actor=actor, event="action.create", entity="action", entity_key=spec.key
@@ -246,7 +251,7 @@ def _apply_action(
         action.archived_at = None
         report.restored.append(spec.key)
         changed.append("archived_at")
-    changed += _replace_children(action, spec)
+    changed += _replace_children(action, spec, now=now)
     if changed:
         action.updated_at = now
         if spec.key not in report.restored:
@@ -262,7 +267,7 @@ def _apply_action(
         )
 
 
-def _replace_children(action: Action, spec: ActionSpec) -> list[str]:
+def _replace_children(action: Action, spec: ActionSpec, *, now: datetime) -> list[str]:
     """Bring steps, outcomes, owners and measures in line with the file; return what changed."""
     changed: list[str] = []
     if [s.text for s in action.steps] != list(spec.steps):
@@ -277,33 +282,55 @@ def _replace_children(action: Action, spec: ActionSpec) -> list[str]:
         for i, owner in enumerate(action.owners):
             owner.position = i
         changed.append("owners")
-    if _measure_values(action.measures) != [_spec_values(m) for m in spec.measures]:
-        # Update in place by position, so a measure keeps its status and evidence links when reworded.
-        for i, measure_spec in enumerate(spec.measures):
-            if i < len(action.measures):
-                _assign(action.measures[i], _spec_values(measure_spec))
-            else:
-                action.measures.append(Measure(position=i, **_spec_values(measure_spec)))
-        del action.measures[len(spec.measures) :]
+    if _apply_measures(action, spec, now=now):
         changed.append("measures")
     return changed
 
 
+def _apply_measures(action: Action, spec: ActionSpec, *, now: datetime) -> bool:
+    """Match measures by their stable key, never by position, so a reworded or reordered measure keeps
+    its values and evidence; a measure no longer in the file is archived with them."""
+    changed = False
+    by_key = {m.key: m for m in action.measures}
+    for position, measure_spec in enumerate(spec.measures):
+        values = _spec_values(measure_spec) | {"position": position, "archived_at": None}
+        row = by_key.get(measure_spec.key)
+        if row is None:
+            action.measures.append(Measure(key=measure_spec.key, **values))
+            changed = True
+        elif _assign(row, values):
+            changed = True
+    wanted = {m.key for m in spec.measures}
+    for row in action.measures:
+        if row.key not in wanted and row.archived_at is None:
+            row.archived_at = now
+            changed = True
+    return changed
+
+
 def _spec_values(spec: MeasureSpec) -> dict[str, Any]:
+    target = spec.target_value
     return {
         "text": spec.text,
         "kind": spec.kind,
         "target": spec.target,
+        "unit": spec.unit,
+        "baseline": spec.baseline,
+        "baseline_on": spec.baseline_on,
+        "direction": target.direction if target else None,
+        "target_value": target.value if target else None,
+        "target_high": target.high if target else None,
+        "per": target.per if target else None,
+        "benchmark": spec.benchmark,
+        "benchmark_first": spec.benchmark_first,
+        "benchmark_source": spec.benchmark_source,
+        "computes": spec.computes,
+        "computed_for": spec.computed_for,
         "cadence": spec.cadence,
+        "due_month": spec.due_month,
+        "due_on": spec.due_on,
         "stretch": spec.stretch,
     }
-
-
-def _measure_values(measures: list[Measure]) -> list[dict[str, Any]]:
-    return [
-        {"text": m.text, "kind": m.kind, "target": m.target, "cadence": m.cadence, "stretch": m.stretch}
-        for m in measures
-    ]
 
 
 def _assign(row: object, values: dict[str, Any]) -> list[str]:

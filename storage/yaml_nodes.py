@@ -121,6 +121,19 @@ class MapReader:
         self.problems.add(node, self._at(name), "must be true or false")
         return default
 
+    def number(self, name: str) -> float | None:
+        """A plain number (``2``, ``0.8``, ``33.5``); None when absent; a problem when it is not a number."""
+        node = self.raw(name)
+        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
+            return None
+        if isinstance(node, ScalarNode) and node.tag.endswith((":int", ":float")):
+            try:
+                return float(node.value.replace("_", ""))
+            except ValueError:
+                pass
+        self.problems.add(node, self._at(name), "must be a number, like 2 or 0.8")
+        return None
+
     def choice(self, name: str, options: set[str], *, default: str | None) -> str | None:
         value = self.string(name, required=False)
         if not value:

@@ -6,6 +6,7 @@ import typer
 
 from bot.cli.database import backup_command, db_app
 from bot.cli.jobs import app as jobs_app
+from bot.cli.measures import app as measures_app
 from bot.cli.people import objectives_app, people_app
 from bot.cli.plan import app as plan_app
 from bot.cli.review_pack import review_pack_command
@@ -25,6 +26,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(plan_app, name="plan")
 app.add_typer(people_app, name="people")
 app.add_typer(objectives_app, name="objectives")
+app.add_typer(measures_app, name="measures")
 app.add_typer(jobs_app, name="jobs")
 app.command("review-pack")(review_pack_command)
 app.command("backup")(backup_command)

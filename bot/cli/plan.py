@@ -77,6 +77,14 @@ def _print_report(report: ImportReport) -> None:
             if items:
                 console.print(f"  {label} {len(items)}: {', '.join(items)}", highlight=False)
     _print_unknown(report.unknown_owners)
+    if report.derived_keys:
+        # A derived key follows the measure's place: reordering would then match the wrong measure.
+        shown = ", ".join(report.derived_keys[:8]) + (" …" if len(report.derived_keys) > 8 else "")
+        console.print(
+            f"{len(report.derived_keys)} measure(s) have no key in the file, so their keys were derived "
+            f"from their place ({shown}). Write them into the file before reordering measures.",
+            highlight=False,
+        )
 
 
 def _print_unknown(unknown: dict[str, list[str]]) -> None:
@@ -175,11 +183,12 @@ def _show_action(action: Action, people: dict[str, Person], evidence: int, lates
             console.print(f"\n[bold]{title}[/]")
             for item in items:
                 console.print(f"  • {item}", highlight=False)
-    if action.measures:
+    measures = [m for m in action.measures if m.archived_at is None]
+    if measures:
         console.print("\n[bold]Success measures[/]")
-        for m in action.measures:
+        for m in measures:
             extra = (
                 [m.kind] + ([f"target: {m.target}"] if m.target else []) + ([m.cadence] if m.cadence else [])
             )
             extra += ["stretch"] if m.stretch else []
-            console.print(f"  • {m.text} [dim]({', '.join(extra)})[/]", highlight=False)
+            console.print(f"  • {m.key} {m.text} [dim]({', '.join(extra)})[/]", highlight=False)

@@ -46,11 +46,14 @@ class JobsTimeControl:
         return (
             f"It is {start:%A %-d %B %Y}, {at}. Act as an action owner and press Run nudges: their "
             "nudge arrives in Direct messages. Click On track on one of their actions.",
+            "A success measure that is due is listed under its action (VOI-4's six-monthly audit, say): "
+            "click Add update on that action, give the audit's figure in its box and save. /commitments "
+            "VOI-4 then shows it against its benchmark.",
             f"Move to {first:%A %-d %B} at {at} and run nudges again: a reminder about the rest.",
             f"Move to {escalation:%A %-d %B} at {at} and run nudges: after {reminders} unanswered "
             "reminder(s) the updates escalate to the owner's team lead in the SMT (act as them to see it).",
             "Act as an SMT member, open the #smt channel and press Run SMT digest: the week's progress, "
-            "with its chart.",
+            "with its charts: actions by status, and measures against their targets.",
             "Type /commitments and an action's key (INF-2, say) to see the status an owner gave.",
         )
 

@@ -1,9 +1,26 @@
 """All of nudgebot's tables. Importing this package registers every model on ``Base.metadata``."""
 
 from storage.models.base import Base, UTCDateTime
-from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, Platform, Status
+from storage.models.enums import (
+    Cadence,
+    Computation,
+    Direction,
+    MeasureKind,
+    ObjectiveOutcome,
+    Platform,
+    Status,
+)
 from storage.models.people import Person, PersonRole, PlatformIdentity, Role, SmartObjective
-from storage.models.plan import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Plan
+from storage.models.plan import (
+    Action,
+    ActionOwner,
+    ActionStep,
+    Measure,
+    MeasureValue,
+    Objective,
+    Outcome,
+    Plan,
+)
 from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
 from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
 
@@ -14,9 +31,12 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Cadence",
+    "Computation",
+    "Direction",
     "Evidence",
     "Measure",
     "MeasureKind",
+    "MeasureValue",
     "Objective",
     "ObjectiveOutcome",
     "Outcome",

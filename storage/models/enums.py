@@ -50,11 +50,50 @@ class Cadence(StrEnum):
 
 
 class MeasureKind(StrEnum):
-    """How a success measure is shown: evidence to collect, a count against a target, or an audit."""
+    """How a success measure is shown and answered.
+
+    count / number / percentage hold figures against a numeric target; an audit holds one result per
+    audit against its benchmark; evidence is a checklist item answered with words and links; computed
+    measures are filled by nudgebot itself, so nobody is asked for them.
+    """
 
     EVIDENCE = "evidence"
     COUNT = "count"
+    NUMBER = "number"
+    PERCENTAGE = "percentage"
     AUDIT = "audit"
+    COMPUTED = "computed"
+
+    @property
+    def takes_figure(self) -> bool:
+        """Whether an owner gives this measure a figure (an audit's result counts as one)."""
+        return self in _FIGURE_KINDS
+
+
+_FIGURE_KINDS = {MeasureKind.COUNT, MeasureKind.NUMBER, MeasureKind.PERCENTAGE, MeasureKind.AUDIT}
+
+
+class Direction(StrEnum):
+    """Which way a figure must go to meet its target (as OKR tools word it)."""
+
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    INCREASE_TO = "increase_to"
+    DECREASE_TO = "decrease_to"
+    WITHIN = "within"
+
+
+class Computation(StrEnum):
+    """What nudgebot computes for a `computed` measure; owners are never asked for these figures."""
+
+    SMART_COVERAGE = "smart_coverage"
+    SMART_OUTCOMES = "smart_outcomes"
+    SURVEYS_RUN = "surveys_run"
+    EVIDENCE_COUNT = "evidence_count"
+
+
+# A measure may also be asked for once, by a date; an action's cadence is always one of `Cadence`.
+MEASURE_ONCE = "once"
 
 
 class ObjectiveOutcome(StrEnum):

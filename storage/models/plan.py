@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -108,22 +108,75 @@ class Outcome(Base):
 
 
 class Measure(Base):
-    """A success measure: evidence to collect, a count with a target, or an audit on a cadence."""
+    """A success measure: evidence to collect, a figure against a target, an audit against its benchmark,
+    or a figure nudgebot computes. `key` is stable (``INF-2.1``) so a re-import matches by key."""
 
     __tablename__ = "measures"
+    __table_args__ = (UniqueConstraint("action_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(30))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20), default=MeasureKind.EVIDENCE.value)
+    # The target in words, as the plan states it; the numeric target is in the columns below.
     target: Mapped[str | None] = mapped_column(Text)
-    # Only for measures asked about on their own clock (quarterly meetings, six-monthly audits).
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    baseline: Mapped[float | None] = mapped_column(Float)
+    baseline_on: Mapped[date | None] = mapped_column(Date)
+    direction: Mapped[str | None] = mapped_column(String(20))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    # The upper end of a "within" range (0.80–1.25); `target_value` is its lower end.
+    target_high: Mapped[float | None] = mapped_column(Float)
+    # The period a target counts over ("at least two each quarter"); None: the latest figure is compared.
+    per: Mapped[str | None] = mapped_column(String(20))
+    benchmark: Mapped[float | None] = mapped_column(Float)
+    # When true, the first audit's result is the benchmark.
+    benchmark_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    benchmark_source: Mapped[str] = mapped_column(String(200), default="")
+    # For computed measures: what is computed (`Computation`) and for which role or team.
+    computes: Mapped[str | None] = mapped_column(String(30))
+    computed_for: Mapped[str] = mapped_column(String(120), default="")
+    # The measure's own cadence (None: its action's), or "once"; an annual measure's due month (1–12),
+    # a one-off measure's due date.
     cadence: Mapped[str | None] = mapped_column(String(20))
+    due_month: Mapped[int | None] = mapped_column(Integer)
+    due_on: Mapped[date | None] = mapped_column(Date)
     stretch: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Derived from the latest value against the target whenever a value is recorded.
     status: Mapped[str] = mapped_column(String(20), default=Status.NOT_STARTED.value)
+    # A measure removed from the plan file is archived with its values, never deleted.
+    archived_at: Mapped[datetime | None]
 
     action: Mapped[Action] = relationship(back_populates="measures")
+    values: Mapped[list[MeasureValue]] = relationship(
+        back_populates="measure", order_by="MeasureValue.period", cascade="all, delete-orphan"
+    )
+
+
+class MeasureValue(Base):
+    """One figure for one measure and one period ("2024-Q3", "2024-H1"); a later figure for the same
+    period replaces it, so re-importing a file changes nothing."""
+
+    __tablename__ = "measure_values"
+    __table_args__ = (UniqueConstraint("measure_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    # The last day of the period, so values sort and chart by time whatever the period's kind.
+    as_of: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # "update" (an owner in chat), "import" (a CSV), or the source column of an import ("HR system").
+    source: Mapped[str] = mapped_column(String(80), default="update")
+    confidence: Mapped[str | None] = mapped_column(String(20))
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime]
+
+    measure: Mapped[Measure] = relationship(back_populates="values")
 
 
 class ActionOwner(Base):

@@ -79,6 +79,11 @@ class UpdateRequest(Base):
             return ""
         return str((self.payload or {}).get("title", "")).removeprefix(MEASURE_TITLE_PREFIX)
 
+    @property
+    def asks_figure(self) -> bool:
+        """Whether this ask is about a measure that takes a figure (count, number, percentage, audit)."""
+        return bool((self.payload or {}).get("figure"))
+
 
 class Evidence(Base):
     """An owner's update against an action: the record the six-monthly review reads."""

@@ -106,7 +106,11 @@ async def test_a_key_however_typed_shows_the_action_in_full(deps: Deps, typed: s
     assert "Strategic objective: Influence (INF)" in text
     assert "Updates asked: every quarter" in text
     assert "A set of organisations is identified" in text  # an outcome
-    assert "counted, target: at least quarterly, at least two organisations; checked every quarter" in text
+    assert (
+        "⚪ INF-2.1 At least quarterly senior-level meetings with at least two relevant organisations"
+        " · no figure yet (target: at least 2 each quarter) · checked every quarter"
+    ) in text
+    assert "Measures: 0 of 3 measures on target, 3 with no figure or evidence yet" in text
     assert "Evidence: 3 pieces of evidence" in text
     # The latest update only: who, when (London time), status, narrative and link.
     assert "Latest update · Sam Sample · 6 Oct 2024, 10:30 · At risk" in text
@@ -213,5 +217,6 @@ async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
     # The database's change stamp (storage.read_cache; a statement on PostgreSQL only) is not a look-up.
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "pg_current_snapshot" not in s]
     # The action with its objective and evidence count; its steps, outcomes, measures and owners; the
-    # latest evidence row (see storage.action_detail).
-    assert len(selects) == 3, selects
+    # latest evidence row (see storage.action_detail); then its plan, its live measures, their figures
+    # and their evidence counts (storage.measures), for the measures against their targets.
+    assert len(selects) == 7, selects

@@ -59,8 +59,21 @@ async def test_smt_digest_content(sessions: async_sessionmaker[AsyncSession]) ->
     assert "Trustees' annual reflection" in text
     assert "Failed sends (0)" in text
     assert len(digest.message.parts) <= MAX_PARTS
-    (chart,) = [p for p in digest.message.parts if isinstance(p, Image)]
+    charts = {p.filename: p for p in digest.message.parts if isinstance(p, Image)}
+    chart = charts["status-by-objective.png"]
     assert chart.data.startswith(PNG)
+    # The measures: progress by objective, what is off target, whose figures are overdue, and a chart.
+    assert "Success measures against their targets" in text
+    assert "Influence: 0 of 8 measures on target" in text
+    assert "INF-3.1 All team members (outside of the probation period)" in text
+    assert "Figures overdue (8)" in text
+    assert (
+        "INF-2.1 At least quarterly senior-level meetings with at least two relevant organisations · Jamie"
+        in text
+    )
+    assert "66.7% against a target of at least 100% — not met" in text
+    measures_chart = charts["measures-against-targets.png"]
+    assert measures_chart.data.startswith(PNG) and "INF-3.1: " in measures_chart.alt
     assert "Influence: " in chart.alt
     assert "off track" in chart.alt
     (row,) = await outbox_rows(sessions, kind="smt_digest")

@@ -12,7 +12,15 @@ from jobs.catalogue import run_job
 from storage.evidence import mark_answered, requests_for_message
 from storage.models import Action, Snooze
 from tests.support.fakes.messenger import RecordingMessenger
-from tests.support.jobs_support import add_evidence, job_context, london, outbox_rows, person_id, seed
+from tests.support.jobs_support import (
+    add_evidence,
+    add_figure,
+    job_context,
+    london,
+    outbox_rows,
+    person_id,
+    seed,
+)
 
 # Monday 7 October 2024, 10:30 in London; 05:30 in New York (Jamie Dummy's time zone).
 MONDAY = datetime(2024, 10, 7, 9, 30, tzinfo=UTC)
@@ -64,17 +72,20 @@ async def test_due_follows_each_cadence(sessions: async_sessionmaker[AsyncSessio
     await run_job(job_context(sessions, messenger), "nudges", at=MONDAY)
 
     sam_asks = await outbox_rows(sessions, kind="ask", person_id=await person_id(sessions, "Sam Sample"))
-    # INF-1 itself is answered for October; its quarterly measure is not.
+    # INF-1 itself is answered for October; its two quarterly measures are not (an update on the
+    # action never answers its measures). INF-2's count is asked although its cadence is INF-2's own.
     assert sorted(a.subject.split("#")[0] + ("#m" if "#" in a.subject else "") for a in sam_asks) == [
         "INF-1#m",
+        "INF-1#m",
         "INF-2",
+        "INF-2#m",
         "INF-3",
     ]
-    # Casey owns only INF-1: her message asks about the quarterly measure alone.
+    # Casey owns only INF-1: her message asks about its quarterly measures alone.
     casey_asks = await outbox_rows(
         sessions, kind="ask", person_id=await person_id(sessions, "Casey Testcase")
     )
-    assert [a.subject.startswith("INF-1#m") for a in casey_asks] == [True]
+    assert [a.subject.startswith("INF-1#m") for a in casey_asks] == [True, True]
     alex = messenger.to("Alex Example")[0].text
     assert "ORG-2" not in alex
     assert "ORG-1" in alex
@@ -119,8 +130,29 @@ async def test_an_answer_stops_the_reminders(sessions: async_sessionmaker[AsyncS
     ctx = job_context(sessions, messenger)
     await run_job(ctx, "nudges", at=datetime(2024, 8, 21, 15, tzinfo=UTC))
     await add_evidence(sessions, "INF-2", at=datetime(2024, 8, 22, 15, tzinfo=UTC), author="Jamie Dummy")
+    await add_figure(sessions, "INF-2.1", 3, at=datetime(2024, 8, 22, 15, tzinfo=UTC))
     await run_job(ctx, "nudges", at=datetime(2024, 8, 27, 15, tzinfo=UTC))
     assert [s.name for s in messenger.sent].count("Jamie Dummy") == 1
+
+
+async def test_an_update_on_the_action_does_not_answer_its_measures(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Jamie updates INF-2 but gives no figure for its count: the reminder asks for the figure alone."""
+    await seed(sessions)
+    messenger = RecordingMessenger()
+    ctx = job_context(sessions, messenger)
+    await run_job(ctx, "nudges", at=datetime(2024, 8, 21, 15, tzinfo=UTC))
+    first = messenger.to("Jamie Dummy")[0].text
+    assert "INF-2" in first and "Also due: At least quarterly senior-level meetings" in first
+    assert "give its figure with Add update" in first
+    await add_evidence(sessions, "INF-2", at=datetime(2024, 8, 22, 15, tzinfo=UTC), author="Jamie Dummy")
+    await run_job(ctx, "nudges", at=datetime(2024, 8, 27, 15, tzinfo=UTC))
+    reminder = messenger.to("Jamie Dummy")[1].text
+    assert "Reminder" in reminder and "Also due: At least quarterly senior-level meetings" in reminder
+    jamie = await person_id(sessions, "Jamie Dummy")
+    asks = await outbox_rows(sessions, kind="ask", person_id=jamie)
+    assert {(a.subject.partition("#")[1], a.reminders) for a in asks} == {("", 0), ("#", 1)}
 
 
 async def test_a_button_answer_stops_the_reminders(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -130,11 +162,13 @@ async def test_a_button_answer_stops_the_reminders(sessions: async_sessionmaker[
     ctx = job_context(sessions, messenger)
     await run_job(ctx, "nudges", at=datetime(2024, 8, 21, 15, tzinfo=UTC))
     jamie = await person_id(sessions, "Jamie Dummy")
-    (ask,) = await outbox_rows(sessions, kind="ask", person_id=jamie)
+    # INF-2 and its count, one message.
+    asks = await outbox_rows(sessions, kind="ask", person_id=jamie)
+    ids = sorted(a.id for a in asks)
     async with sessions() as session, session.begin():
-        found = await requests_for_message(session, ask.message_ref or {})
-        assert [r.id for r in found] == [ask.id]
-        await mark_answered(session, request_ids=[ask.id], now=datetime(2024, 8, 22, 15, tzinfo=UTC))
+        found = await requests_for_message(session, asks[0].message_ref or {})
+        assert sorted(r.id for r in found) == ids and len(ids) == 2
+        await mark_answered(session, request_ids=ids, now=datetime(2024, 8, 22, 15, tzinfo=UTC))
     await run_job(ctx, "nudges", at=datetime(2024, 8, 27, 15, tzinfo=UTC))
     assert [s.name for s in messenger.sent].count("Jamie Dummy") == 1
 

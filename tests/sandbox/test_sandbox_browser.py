@@ -1,11 +1,13 @@
 """The sandbox end to end in headless Chromium: an owner answers a nudge, an SMT member reads the digest.
 
 Drives Debian's Chromium through Playwright (`.ci/run` installs it with apt; Playwright's own browser
-download needs the internet). Writes the README's screenshot, `docs/sandbox.png`.
+download needs the internet). Writes the README's screenshots, `docs/sandbox.png` (the SMT digest's
+measures and their chart) and `docs/sandbox-figure.png` (an owner giving a figure).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "sandbox.png"
+# The README's picture of an owner giving a success measure's figure in the update form.
+FIGURE_SCREENSHOT = SCREENSHOT.with_name("sandbox-figure.png")
 # Real time stands still, so the demo's timeline (and the screenshot) is the same on every run.
 REAL_NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 OWNER = "Riley Fixture"
@@ -108,17 +112,39 @@ async def test_an_owner_answers_a_nudge_and_an_smt_member_reads_the_digest(
     await expect(answer.get_by_role("heading", level=2)).to_contain_text(f"{first_key} · On track")
     await expect(answer.locator(".status-on_track").first).to_have_text("On track")
 
+    # The owner gives a figure: VOI-4's six-monthly audit is due under its action, with its own box
+    # in the update form.
+    await expect(nudge).to_contain_text("Also due: Six-monthly audit")
+    await nudge.locator('button[value="nudge.add_update VOI-4"]').click()
+    figure = page.get_by_label(re.compile(r"^VOI-4\.1: Six-monthly audit"))
+    await figure.fill("30%")
+    await page.get_by_label("What has happened?").fill("First audit of press releases and comment: 30%.")
+    await figure.scroll_into_view_if_needed()
+    await page.screenshot(path=str(FIGURE_SCREENSHOT))
+    await page.get_by_role("button", name="Save update").click()
+    await expect(page.locator("article.message").first).to_contain_text("and 1 figure")
+    await page.get_by_label("Type a command, as in Slack").fill("/commitments VOI-4")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("article.message").first).to_contain_text("VOI-4.1")
+    await expect(page.locator("article.message").first).to_contain_text("audit 30%, benchmark 30%")
+
     # An SMT member: the digest job posts to the SMT channel, chart included.
     await act_as(page, SMT_MEMBER)
     await page.get_by_role("link", name="#smt channel").click()
     await expect(title).to_have_text("#smt channel")
     await move_time_and_run(page, "2024-10-07", "09:00", "SMT digest")
     digest = page.locator("article.message").first
-    chart = digest.get_by_role("img")
-    await expect(chart).to_have_count(1)
-    assert (await chart.get_attribute("alt") or "").strip()
-    assert await chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    charts = digest.get_by_role("img")
+    # Actions by status, and measures against their targets (the owner's audit figure among them).
+    await expect(charts).to_have_count(2)
+    for chart in await charts.all():
+        assert (await chart.get_attribute("alt") or "").strip()
+        assert await chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "VOI-4.1: audit 30%, benchmark 30%" in (await charts.nth(1).get_attribute("alt") or "")
     await expect(digest).to_contain_text("On track")
+    await expect(digest).to_contain_text("Success measures against their targets")
+    # The screenshot shows the end of the digest: the measures off target and their chart.
+    await charts.nth(1).evaluate("img => img.scrollIntoView({block: 'end'})")
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     await page.screenshot(path=str(SCREENSHOT))

@@ -239,7 +239,13 @@ def long_plan(extra: int) -> str:
     influence = data["objectives"][0]
     template = influence["actions"][0]
     influence["actions"] += [
-        {**template, "key": f"INF-{100 + n}", "title": f"Extra commitment number {n}: " + "fairer pay " * 20}
+        {
+            **template,
+            "key": f"INF-{100 + n}",
+            "title": f"Extra commitment number {n}: " + "fairer pay " * 20,
+            # Measure keys are the plan's own (INF-1.1 …): each copy gets its action's.
+            "measures": [{**m, "key": f"INF-{100 + n}.{i}"} for i, m in enumerate(template["measures"], 1)],
+        }
         for n in range(1, extra + 1)
     ]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

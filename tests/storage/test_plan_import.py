@@ -47,9 +47,16 @@ async def test_the_real_plan_imports_whole(
     assert await _count(sessions, Measure) == sum(len(a.measures) for a in spec.actions) > 25
     async with sessions() as session:
         stretch = (await session.scalars(select(Action.key).where(Action.stretch))).all()
-        counted = (await session.scalars(select(Measure.target).where(Measure.kind == "count"))).all()
+        keys = (await session.scalars(select(Measure.key).order_by(Measure.key))).all()
+        targets = {
+            m.key: (m.direction, m.target_value, m.per)
+            for m in (await session.scalars(select(Measure).where(Measure.target_value.is_not(None)))).all()
+        }
     assert stretch == ["VOI-5"]
-    assert counted and all(counted)
+    # Every measure has its key from the file, and numeric targets are read from the plan's own words.
+    assert len(set(keys)) == len(keys) and "SUP-1.4" in keys
+    assert targets["INF-2.1"] == ("at_least", 2.0, "quarterly")
+    assert targets["ORG-5.1"] == ("at_least", 100.0, None)
 
 
 async def test_importing_twice_changes_nothing(

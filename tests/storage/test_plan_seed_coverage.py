@@ -103,18 +103,6 @@ def _seed_entry(line: str) -> str:
     return _normalise(entry)
 
 
-def test_every_seed_row_is_in_the_plan() -> None:
-    plan_strings = [_normalise(text) for text in _strings(_load_plan())]
-    headings = {_normalise(heading) for heading in ALLOWED_HEADINGS}
-    entries = [_seed_entry(line) for line in _seed_lines()]
-    missing = [
-        entry
-        for entry in entries
-        if entry and entry not in headings and not any(entry in text for text in plan_strings)
-    ]
-    assert not missing, "seed rows missing from the plan YAML:\n" + "\n".join(missing)
-
-
 def test_objectives_are_the_four_strategic_objectives() -> None:
     keys = [objective.get("key") for objective in _objectives(_load_plan())]
     assert keys == EXPECTED_OBJECTIVE_KEYS
@@ -143,3 +131,128 @@ def test_every_owner_is_a_demo_person() -> None:
             f"{action.get('key')}: {owner}" for owner in owners if str(owner).strip().lower() not in people
         )
     assert not unknown, "owners missing from people/demo-people.csv:\n" + "\n".join(unknown)
+
+
+# Where a seed line sits in its action: the published table's columns, in the order the seed reads them.
+_ROLES = ("title", "step", "outcome", "measure")
+# Between two items of one column the seed leaves no blank line (a bulleted step) or two; between
+# columns it leaves one. A line filed under the wrong column of its action breaks that pattern.
+_COLUMN_GAP = 1
+# Seed lines that follow an item of their own column after one blank line all the same (the flattened
+# table lost a line there): SUP-2's second measure.
+_SINGLE_GAP_IN_COLUMN = ("Evidence of an increase in the diversity of the pool of associate trainers",)
+# One seed line may be split into several measures (SUP-1's four "Evidence …" items; VOI-1's benchmark
+# and its six-monthly check); what is left between their texts is only these joining words.
+_JOINERS = re.compile(r"(?:[\s;,.]|\band\b)*")
+
+
+def _seed_rows() -> list[tuple[str, int]]:
+    """Each non-blank seed line (normalised) with the number of blank lines before it."""
+    rows: list[tuple[str, int]] = []
+    blanks = 0
+    for line in _seed_lines():
+        entry = _seed_entry(line)
+        if not entry:
+            blanks += 1
+            continue
+        rows.append((entry, blanks))
+        blanks = 0
+    return rows
+
+
+def _places(plan: dict[str, Any]) -> list[tuple[int, str, list[str]]]:
+    """(action index, role, texts) for every action's title, steps, outcomes and measures, in plan order."""
+    out: list[tuple[int, str, list[str]]] = []
+    for index, action in enumerate(_actions(plan)):
+        out.append((index, "title", [_normalise(str(action.get("title", "")))]))
+        out.append((index, "step", [_normalise(str(s)) for s in action.get("steps") or []]))
+        out.append((index, "outcome", [_normalise(str(o)) for o in action.get("outcomes") or []]))
+        measures = [m if isinstance(m, str) else m.get("text", "") for m in action.get("measures") or []]
+        out.append((index, "measure", [_normalise(str(m)) for m in measures]))
+    return out
+
+
+def _holds(texts: list[str], entry: str, role: str) -> bool:
+    if any(entry == text or (role == "title" and text.startswith(entry)) for text in texts):
+        return True
+    if role != "measure":
+        return False
+    left = entry.lower()
+    parts = [t.lower() for t in texts if t and t.lower() in left]
+    for part in parts:
+        left = left.replace(part, " ")
+    return bool(parts) and len(parts) > 1 and _JOINERS.fullmatch(left) is not None
+
+
+def test_every_seed_line_is_in_the_right_action_and_the_right_role() -> None:
+    plan = _load_plan()
+    places = _places(plan)
+    headings = {_normalise(heading) for heading in ALLOWED_HEADINGS}
+    at = (0, -1)  # (action index, role rank) of the previous line
+    previous_role = ""
+    misplaced: list[str] = []
+    for entry, gap in _seed_rows():
+        if entry in headings:
+            previous_role = ""
+            continue
+        # The first place at or after the previous one: the seed reads actions and columns in order,
+        # so two identical lines (VOI-3 and VOI-4's audits) each land in their own action.
+        found = next(
+            (
+                (index, role)
+                for index, role, texts in places
+                if (index, _ROLES.index(role)) >= at and _holds(texts, entry, role)
+            ),
+            None,
+        )
+        if found is None:
+            misplaced.append(f"not in any later action in the seed's order: {entry[:90]}")
+            continue
+        index, role = found
+        quirk = entry.startswith(_SINGLE_GAP_IN_COLUMN)
+        if index == at[0] and role == previous_role and gap == _COLUMN_GAP and not quirk:
+            misplaced.append(f"{role} of action #{index + 1} starts a new column in the seed: {entry[:90]}")
+        if index == at[0] and role != previous_role and previous_role and gap not in (1, 2):
+            misplaced.append(f"{role} of action #{index + 1} does not follow its column break: {entry[:90]}")
+        at = (index, _ROLES.index(role))
+        previous_role = role
+    assert not misplaced, "seed lines in the wrong action or role:\n" + "\n".join(misplaced)
+
+
+def test_the_measures_have_the_kinds_the_plan_states() -> None:
+    measures = {
+        m["key"]: m
+        for action in _actions(_load_plan())
+        for m in action.get("measures") or []
+        if isinstance(m, dict)
+    }
+    assert (
+        measures["INF-2.1"]["kind"] == "count" and measures["INF-2.1"]["target"] == "at least 2 per quarter"
+    )
+    for key in ("VOI-3.1", "VOI-4.1"):
+        assert (measures[key]["kind"], measures[key]["benchmark"], measures[key]["cadence"]) == (
+            "audit",
+            "first",
+            "six-monthly",
+        )
+    assert measures["VOI-1.1"]["benchmark_source"] == "State of NHS Communications report"
+    assert measures["VOI-1.1"]["cadence"] == "annual" and measures["VOI-1.2"]["cadence"] == "six-monthly"
+    for key, computes, group in (
+        ("INF-3.1", "smart_coverage", "policy"),
+        ("INF-3.2", "smart_outcomes", "policy"),
+        ("ORG-5.1", "smart_coverage", "smt"),
+        ("ORG-5.2", "smart_outcomes", "smt"),
+    ):
+        assert (measures[key]["kind"], measures[key]["computes"], measures[key]["for"]) == (
+            "computed",
+            computes,
+            group,
+        )
+    assert measures["ORG-6.3"]["computes"] == "surveys_run"
+    assert [k for k in measures if k.startswith("SUP-1.")] == ["SUP-1.1", "SUP-1.2", "SUP-1.3", "SUP-1.4"]
+    annual = [k for k, m in measures.items() if m.get("cadence") == "annual"]
+    assert "ORG-2.1" in annual and all(measures[k].get("due_month") for k in annual)
+    for key, m in measures.items():
+        text = m["text"].lower()
+        if "annual" in text or "end of the year" in text:
+            assert m.get("cadence") == "annual", key

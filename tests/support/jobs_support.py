@@ -14,7 +14,8 @@ from handlers.messenger import Messenger
 from jobs.config import EngineSettings, PaceRates
 from jobs.context import JobContext
 from storage.clock import SystemClock
-from storage.models import Action, Evidence, Person, UpdateRequest
+from storage.measures import period_of, record_value
+from storage.models import Action, Evidence, Measure, Person, UpdateRequest
 from storage.objectives import import_objectives, load_objectives_file
 from storage.people_file import load_people_file
 from storage.people_import import import_people, known_roles
@@ -126,3 +127,27 @@ async def outbox_rows(sessions: async_sessionmaker[AsyncSession], **where: objec
 def london(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     """A moment given in London wall-clock time (BST or GMT as it was)."""
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
+
+
+async def add_figure(
+    sessions: async_sessionmaker[AsyncSession], measure_key: str, value: float, *, at: datetime
+) -> str:
+    """Record a figure for a measure in the period it belongs to on `at`, as the update form does."""
+    async with sessions() as session, session.begin():
+        measure = await session.scalar(select(Measure).where(Measure.key == measure_key))
+        assert measure is not None
+        action = await session.get(Action, measure.action_id)
+        assert action is not None
+        period, as_of = period_of(measure, action, at.date())
+        await record_value(
+            session,
+            measure=measure,
+            period=period,
+            as_of=as_of,
+            value=value,
+            note="",
+            source="update",
+            recorded_by="test",
+            now=at,
+        )
+    return period
