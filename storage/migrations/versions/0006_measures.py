@@ -1,7 +1,7 @@
 """measures: figures, targets, baselines, benchmarks, own cadences, stable keys and values over time
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02
 
 Success measures that measure (issue 10): a measure gets a stable key (existing rows get
@@ -18,7 +18,7 @@ from alembic import op
 import storage.models.base
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
