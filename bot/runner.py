@@ -3,8 +3,9 @@ the settings configure (or the sandbox), none of them named here."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -60,10 +61,13 @@ async def serve(settings: Settings, *, force_sandbox: bool = False) -> None:
         # The schedule runs on the core's clock: the sandbox's is the demo's, wherever the visitor moved it.
         jobs = start_jobs(core, metrics)
         await lifecycle.wait_for_stop()
-        # /readyz already answers 503; let running jobs finish (or cancel them), and let go of the lock.
+        # /readyz answers 503 from now on; running jobs finish (or are cancelled) and the lock is let go,
+        # while requests are still served until the load balancer has had time to notice.
+        draining: list[Awaitable[None]] = [asyncio.sleep(settings.shutdown_delay_seconds)]
         if jobs is not None:
-            await jobs.drain(settings.drain_seconds)
-            jobs = None
+            draining.append(jobs.drain(settings.drain_seconds))
+        await asyncio.gather(*draining)
+        jobs = None
         log.info("drained; stopping")
     finally:
         if jobs is not None:

@@ -47,8 +47,10 @@ class Settings(BaseSettings):
     leader_check_seconds: float = Field(default=3.0, gt=0, le=300)
     leader_lease_seconds: float = Field(default=15.0, gt=0, le=3600)
     leader_retry_seconds: float = Field(default=5.0, gt=0, le=3600)
-    # On SIGTERM: how long running jobs may take to finish before they are cancelled.
+    # On SIGTERM: how long running jobs may take to finish before they are cancelled, and how long
+    # /readyz answers 503 while still serving, so the load balancer stops sending before we stop.
     drain_seconds: float = Field(default=20.0, ge=0, le=3600)
+    shutdown_delay_seconds: float = Field(default=5.0, ge=0, le=300)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

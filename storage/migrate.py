@@ -8,6 +8,7 @@ is refused with `SchemaTooNew` rather than run against tables it does not know.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -19,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # An arbitrary constant naming "nudgebot migrations" among advisory locks (ASCII "migr").
 MIGRATION_LOCK_KEY = 0x6D696772
@@ -39,9 +41,12 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     def run(connection: Connection) -> None:
         config = alembic_config()
-        refuse_newer_schema(connection, config)
+        before = refuse_newer_schema(connection, config)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        after = MigrationContext.configure(connection).get_current_revision()
+        if after != before:
+            log.info("database schema migrated from %s to %s", before or "empty", after)
 
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -50,10 +55,11 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(run)
 
 
-def refuse_newer_schema(connection: Connection, config: Config) -> None:
+def refuse_newer_schema(connection: Connection, config: Config) -> str | None:
+    """The database's revision; raises `SchemaTooNew` when this code does not know it."""
     current = MigrationContext.configure(connection).get_current_revision()
     if current is None:
-        return
+        return None
     try:
         ScriptDirectory.from_config(config).get_revision(current)
     except CommandError:
@@ -61,6 +67,7 @@ def refuse_newer_schema(connection: Connection, config: Config) -> None:
             f"the database schema is at revision {current}, newer than this nudgebot knows "
             f"(its newest is {head_revision()}): upgrade nudgebot on this machine before starting it"
         ) from None
+    return current
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
