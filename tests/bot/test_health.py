@@ -21,11 +21,10 @@ from bot.server import build_web_app
 from bot.settings import load_settings
 from bot.wiring import Core, build_core
 from jobs.catalogue import CATALOGUE, run_job
-from jobs.context import JobContext
 from storage.models import Person
 from tests.support.fakes.loopback import serve_on_loopback
 from tests.support.fakes.messenger import RecordingMessenger
-from tests.support.jobs_support import engine_settings, seed
+from tests.support.jobs_support import context_for, engine_settings, seed
 
 MONDAY = datetime(2024, 10, 7, 9, 30, tzinfo=UTC)
 
@@ -108,7 +107,7 @@ async def test_metrics_show_the_outbox_draining_and_name_nobody(served: Served) 
     await seed(sessions)
     recording = RecordingMessenger()
     messenger = CountingMessenger(recording, "slack", served.health.metrics)
-    ctx = JobContext(sessions=sessions, messenger=messenger, settings=engine_settings())
+    ctx = context_for(sessions, messenger, engine_settings())
     async with sessions() as session, session.begin():
         await CATALOGUE["nudges"].enqueue(session, ctx, MONDAY)
     _, before = await served.get("/metrics")
