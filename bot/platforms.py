@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot import sandbox, slack, teams
 from bot.messengers import PlatformMessengers
 from bot.platform import Platform, PlatformKind
@@ -29,10 +31,19 @@ def platforms_to_serve(settings: Settings, *, force_sandbox: bool = False) -> li
     return configured_platforms(settings)
 
 
-def combined_messenger(platforms: list[Platform], deps: Deps, *, primary: str) -> Messenger | None:
+def combined_messenger(
+    platforms: list[Platform],
+    deps: Deps,
+    *,
+    primary: str,
+    wrap: Callable[[str, Messenger], Messenger] | None = None,
+) -> Messenger | None:
     """The one messenger jobs get: a platform's own, or one over several that reaches each person
-    where they are known, `primary` (PRIMARY_PLATFORM) first."""
+    where they are known, `primary` (PRIMARY_PLATFORM) first. `wrap` (the metrics' counter) is put
+    around each platform's messenger."""
     messengers = {platform.name: platform.messenger(deps) for platform in platforms}
+    if wrap is not None:
+        messengers = {name: wrap(name, messenger) for name, messenger in messengers.items()}
     if len(messengers) <= 1:
         return next(iter(messengers.values()), None)
     if primary not in messengers:

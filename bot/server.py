@@ -6,18 +6,22 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from bot.health import Health, add_health_routes, healthz
+from bot.metrics import request_timer
 from bot.platform import Platform
 from bot.wiring import Core
 
 
-async def healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
-
-
-def build_web_app(core: Core, platforms: Sequence[Platform]) -> web.Application:
-    """/healthz and each platform's own routes (`Platform.mount`)."""
-    app = web.Application(client_max_size=1024 * 1024)
+def build_web_app(
+    core: Core, platforms: Sequence[Platform], *, health: Health | None = None
+) -> web.Application:
+    """/healthz and each platform's own routes (`Platform.mount`); with `health`, also `/readyz`,
+    `/metrics` and request timing (bot/health.py)."""
+    middlewares = [request_timer(health.metrics)] if health is not None else []
+    app = web.Application(client_max_size=1024 * 1024, middlewares=middlewares)
     app.router.add_get("/healthz", healthz)
+    if health is not None:
+        add_health_routes(app, health)
     for platform in platforms:
         platform.mount(app, core)
     return app

@@ -27,6 +27,30 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # "json" writes one JSON object per line (for log shippers); the same privacy rules apply.
+    log_format: Literal["text", "json"] = "text"
+
+    # Database connections, per replica. The defaults fit 10 replicas on PostgreSQL's default
+    # max_connections of 100: 10 × (pool 5 + overflow 3 + 1 scheduler-lock connection) = 90.
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_max_overflow: int = Field(default=3, ge=0, le=100)
+    # Seconds a request waits for a free pooled connection, and for a new connection to open.
+    db_pool_timeout: float = Field(default=5.0, gt=0, le=300)
+    db_connect_timeout: float = Field(default=5.0, gt=0, le=300)
+    # Any one SQL statement is cancelled after this long (PostgreSQL), so a stuck query cannot hold a
+    # request or a job for ever.
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+
+    # The scheduler lock (PostgreSQL): the leader re-checks it every `leader_check_seconds`; the
+    # server drops a lock connection silent for `leader_lease_seconds` (a frozen leader), so a
+    # follower, retrying every `leader_retry_seconds`, takes over within lease + retry seconds.
+    leader_check_seconds: float = Field(default=3.0, gt=0, le=300)
+    leader_lease_seconds: float = Field(default=15.0, gt=0, le=3600)
+    leader_retry_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # On SIGTERM: how long running jobs may take to finish before they are cancelled, and how long
+    # /readyz answers 503 while still serving, so the load balancer stops sending before we stop.
+    drain_seconds: float = Field(default=20.0, ge=0, le=3600)
+    shutdown_delay_seconds: float = Field(default=5.0, ge=0, le=300)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -64,6 +88,12 @@ class Settings(BaseSettings):
     send_rate_per_channel: float = Field(default=1.0, gt=0, le=100)
     send_max_attempts: int = Field(default=5, ge=1, le=20)
 
+    @model_validator(mode="after")
+    def _lease_outlasts_checks(self) -> Settings:
+        if self.leader_lease_seconds <= 2 * self.leader_check_seconds:
+            raise ValueError("LEADER_LEASE_SECONDS must be more than twice LEADER_CHECK_SECONDS")
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -87,7 +117,8 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if value == "" else value
+        # A secret of only spaces (a stray `SLACK_SIGNING_SECRET= ` in .env) is as missing as an empty one.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _production_needs_verification(self) -> Settings:

@@ -12,7 +12,7 @@ from handlers.features import build_router
 from handlers.messenger import Messenger
 from handlers.router import Router
 from storage.clock import Clock, SystemClock
-from storage.db import create_engine, session_factory
+from storage.db import PoolSettings, create_engine, session_factory
 
 
 @dataclass
@@ -38,8 +38,18 @@ class Core:
         await self.engine.dispose()
 
 
+def pool_settings(settings: Settings) -> PoolSettings:
+    return PoolSettings(
+        size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        timeout=settings.db_pool_timeout,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout_seconds,
+    )
+
+
 def build_core(settings: Settings, *, clock: Clock | None = None, engine: AsyncEngine | None = None) -> Core:
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url, pool=pool_settings(settings))
     deps = Deps(
         sessions=session_factory(engine),
         clock=clock or SystemClock(),

@@ -9,6 +9,7 @@ key makes every extra run harmless.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,7 +21,12 @@ from storage.clock import Clock
 log = logging.getLogger(__name__)
 
 
-async def _run(ctx: JobContext, name: str, clock: Clock) -> None:
+# How the scheduler calls a job: (context, job name, clock). The bot wraps `run_logged` to fence it
+# by the scheduler lock and to count runs.
+JobRunner = Callable[[JobContext, str, Clock], Awaitable[None]]
+
+
+async def run_logged(ctx: JobContext, name: str, clock: Clock) -> None:
     try:
         report = await run_job(ctx, name, at=clock.now())
     except Exception:
@@ -30,12 +36,12 @@ async def _run(ctx: JobContext, name: str, clock: Clock) -> None:
     log.info("job %s: %d sent, %d failed", name, len(report.sent), len(report.failed))
 
 
-def build_scheduler(ctx: JobContext, *, clock: Clock) -> AsyncIOScheduler:
+def build_scheduler(ctx: JobContext, *, clock: Clock, run: JobRunner = run_logged) -> AsyncIOScheduler:
     settings = ctx.settings
     scheduler = AsyncIOScheduler(timezone=ZoneInfo(settings.timezone))
     for spec in CATALOGUE.values():
         scheduler.add_job(
-            _run,
+            run,
             trigger=spec.trigger(settings),
             args=[ctx, spec.name, clock],
             id=spec.name,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.read_cache import watch_engine
@@ -40,16 +42,47 @@ def normalise_url(raw: str) -> URL:
     return url.set(drivername=driver)
 
 
-def create_engine(raw_url: str, **kwargs: Any) -> AsyncEngine:
+@dataclass(frozen=True)
+class PoolSettings:
+    """Connection limits for one process (PostgreSQL); SQLite ignores them but the busy timeout."""
+
+    size: int = 5
+    max_overflow: int = 3
+    # Seconds to wait for a pooled connection, and for a new one to open.
+    timeout: float = 5.0
+    connect_timeout: float = 5.0
+    statement_timeout: float = 30.0
+
+
+def create_engine(raw_url: str, *, pool: PoolSettings | None = None, **kwargs: Any) -> AsyncEngine:
     """An async engine for SQLite (WAL, busy timeout, foreign keys on) or PostgreSQL."""
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    else:
+    elif pool is None:  # tools and tests: SQLAlchemy's own pool defaults
+        # A connection the server dropped (a restart, an outage) is noticed and replaced, not handed out.
         engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=pool.size,
+            max_overflow=pool.max_overflow,
+            pool_timeout=pool.timeout,
+            connect_args=postgres_connect_args(pool.connect_timeout, pool.statement_timeout),
+            **kwargs,
+        )
     watch_engine(engine)
     return engine
+
+
+def postgres_connect_args(
+    connect_timeout: float, statement_timeout: float, **server_settings: str
+) -> dict[str, Any]:
+    """asyncpg's arguments: open within `connect_timeout`, cancel any statement after `statement_timeout`."""
+    settings = {"statement_timeout": str(int(statement_timeout * 1000)), **server_settings}
+    return {"timeout": connect_timeout, "server_settings": settings}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,3 +102,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit (async code cannot lazy-load)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# SQLSTATE classes that mean "the server is not there or is going away", not "this query is wrong":
+# 08 connection exception, 57P01–57P03 admin shutdown / crash shutdown / cannot connect now.
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database cannot be reached right now."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SQLAlchemyTimeoutError | ConnectionError | TimeoutError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, OSError):
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES):
+            return True
+        if type(current).__name__ in ("ConnectionDoesNotExistError", "InterfaceError"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -105,7 +105,16 @@ def db_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
     if request.param == "sqlite":
         yield _fresh_sqlite(sqlite_template, tmp_path)
         return
-    template = request.getfixturevalue("postgres_template")
+    yield from _fresh_postgres(request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture
+def postgres_url(postgres_template: str) -> Iterator[str]:
+    """A fresh, migrated database on the shared PostgreSQL server only (for PostgreSQL-only behaviour)."""
+    yield from _fresh_postgres(postgres_template)
+
+
+def _fresh_postgres(template: str) -> Iterator[str]:
     admin = _postgres_admin_url()
     name = f"nudgebot_t_{uuid.uuid4().hex[:12]}"
     asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))

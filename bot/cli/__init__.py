@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.database import backup_command, db_app
+from bot.cli.backup import backup_command, restore_command
+from bot.cli.database import db_app
 from bot.cli.jobs import app as jobs_app
 from bot.cli.measures import app as measures_app
 from bot.cli.people import objectives_app, people_app
@@ -30,6 +31,7 @@ app.add_typer(measures_app, name="measures")
 app.add_typer(jobs_app, name="jobs")
 app.command("review-pack")(review_pack_command)
 app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 app.add_typer(slack_app, name="slack")
 app.add_typer(teams_app, name="teams")
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
+from bot.cli.problems import database_problem
 from bot.settings import Settings, SettingsError, load_settings
 from bot.wiring import Core, build_core
 from storage.db import DatabaseUrlError
-from storage.migrate import upgrade
+from storage.migrate import SchemaTooNew, upgrade
 from storage.yaml_nodes import InvalidFile
 
 T = TypeVar("T")
@@ -44,6 +47,11 @@ def user_errors() -> Iterator[None]:
         fail(f"{len(exc.problems)} problem(s) found; nothing was changed", 1)
     except (SettingsError, DatabaseUrlError) as exc:
         fail(str(exc), 2)
+    except SchemaTooNew as exc:
+        fail(str(exc), 3)
+    except (DBAPIError, sqlite3.Error) as exc:
+        # A full disk or a read-only database during an import: one line, not a traceback.
+        fail(database_problem(exc), 1)
     except OSError as exc:
         fail(f"cannot reach the database or a file: {exc}", 1)
 
