@@ -11,7 +11,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import actions
+from handlers import actions, reply_choice
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
 from handlers.messenger import SendError
@@ -19,12 +19,14 @@ from handlers.nudge_view import rebuild_nudge
 from handlers.permissions import person_of
 from handlers.recording import record_update, refresh_nudges, snooze_action
 from handlers.update_form import MAX_NARRATIVE, is_web_address, open_update_form
-from handlers.wording import NOT_IN_PEOPLE_LIST, message, say
+from handlers.wording import NOT_IN_PEOPLE_LIST, day, message, say
 from storage import audit
 from storage.evidence import (
     NOT_MINE_EVENT,
     claim_delivery,
     mark_answered,
+    moved_on,
+    newer_requests,
     open_requests_for_action,
     requests_for_message,
 )
@@ -47,8 +49,13 @@ def register(router: Router) -> None:
 
 
 async def on_nudge_button(deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
+    if action == actions.NUDGE_REPLY_FOR:
+        return await reply_choice.choose(deps, actor, value)
     key, _, days = value.partition("|")
     key = key.strip().upper()
+    stale = await superseded(deps, actor, origin, key)
+    if stale is not None:
+        return stale
     if action in actions.NUDGE_STATUS_ACTIONS:
         status = Status(actions.NUDGE_STATUS_ACTIONS[action])
         result = await record_update(
@@ -71,6 +78,38 @@ async def on_nudge_button(deps: Deps, actor: Actor, action: str, value: str, ori
     if action == actions.NUDGE_NOT_MINE:
         return await not_mine(deps, actor, key, origin)
     return say("That button no longer does anything. Type /nudge mine to see what is due from you.")
+
+
+async def superseded(deps: Deps, actor: Actor, origin: Origin, key: str) -> Response | None:
+    """A click on a nudge that a newer one replaced records nothing: the old message is redrawn to
+    say it is out of date, and the person is told why and where to answer instead.
+
+    Replaced means a later nudge asked the same person about the same action again: as a new
+    request (a new period), or by listing the same request in a newer message (a reminder)."""
+    if origin.message is None:
+        return None
+    ref = origin.message.as_dict()
+    async with deps.sessions() as session:
+        person = await person_of(session, actor)
+        if person is None:
+            return None
+        here = [r for r in await requests_for_message(session, ref) if r.action and r.action.key == key]
+        newer = list((await newer_requests(session, here)).values())
+        if not here:
+            moved = await moved_on(session, ref, person_id=person.id, action_key=key)
+            newer = [moved] if moved is not None else []
+        if not newer:
+            return None
+        rebuilt = await rebuild_nudge(session, deps, ref) if here else None
+    dates = [r.sent_at for r in newer if r.sent_at is not None]
+    again = f"again on {day(max(dates), deps.timezone)}" if dates and here else "again in a newer message"
+    text = (
+        f"This message is out of date: I asked you about {key} {again}, so nothing was recorded "
+        "from it. Please answer the newer message, or type /nudge mine to see what is due."
+    )
+    if rebuilt is None:
+        rebuilt = message(f"⤳ Out of date: I asked about {key} {again}. Please answer the newer message.")
+    return Response(replace_original=rebuilt, message=message(text))
 
 
 async def _answer(deps: Deps, origin: Origin, text: str, *, extra: str = "") -> Response:
@@ -148,12 +187,15 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
     """A plain reply in a nudge's thread becomes evidence (no status change) for that nudge's action(s).
 
     When the nudge listed several actions, the reply counts for the ones whose keys it mentions
-    ("INF-1", "inf 1"); when it mentions none, for every action the nudge listed — the owner was
-    answering the message as a whole. Links in the text are kept as the evidence's links. With several
-    actions each row's `source_ref` is the delivery id plus "#KEY", so a redelivery still writes nothing.
+    ("INF-1", "inf 1"); when it mentions none, it is kept once and the owner is asked with buttons
+    which action or actions it is about (`handlers.reply_choice`). Links in the text are kept as the
+    evidence's links. With several actions each row's `source_ref` is the delivery id plus "#KEY", so a
+    redelivery still writes nothing.
+    Files attached to the reply (`origin.attachments`) are kept as links, before any typed in the text.
     Returns None for threads that are not a nudge's, leaving them to other handlers.
     """
-    if origin.message is None or not text.strip():
+    files = [u for u in origin.attachments if is_web_address(u)]
+    if origin.message is None or not (text.strip() or files):
         return None
     ref = origin.message.as_dict()
     async with deps.sessions() as session:
@@ -161,9 +203,20 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
         keys = list(dict.fromkeys(r.action.key for r in requests if r.action is not None))
     if not keys:
         return None
-    targets = [k for k in keys if _mentions(text, k)] or keys
-    links = [u.rstrip(".,;:!?") for u in _URL.findall(text)]
-    links = [u for u in links if is_web_address(u)][:MAX_REPLY_LINKS]
+    typed = [u.rstrip(".,;:!?") for u in _URL.findall(text)]
+    # Attached files first: they are the evidence the owner chose to give.
+    links = list(dict.fromkeys([*files, *(u for u in typed if is_web_address(u))]))[:MAX_REPLY_LINKS]
+    narrative = text.strip() or (
+        "A file, attached in the nudge's thread."
+        if len(files) == 1
+        else "Files, attached in the nudge's thread."
+    )
+    named = [k for k in keys if _mentions(text, k)]
+    if not named and len(keys) > 1:
+        # About one meeting or all of them? Kept once, and the owner is asked rather than guessed for.
+        text = truncate(narrative, MAX_NARRATIVE)
+        return await reply_choice.hold(deps, actor, keys=keys, text=text, links=links, origin=origin)
+    targets = named or keys
     recorded: list[str] = []
     refused: list[str] = []
     refs: list[dict[str, str]] = []
@@ -174,7 +227,7 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
             actor,
             key=key,
             status=None,
-            narrative=truncate(text.strip(), MAX_NARRATIVE),
+            narrative=truncate(narrative, MAX_NARRATIVE),
             links=links,
             source_ref=source if origin.delivery_id else None,
             message_ref=ref,

@@ -21,6 +21,7 @@ from storage.models.plan import (
     Outcome,
     Plan,
 )
+from storage.models.replies import HeldReply
 from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
 from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
 
@@ -34,6 +35,7 @@ __all__ = [
     "Computation",
     "Direction",
     "Evidence",
+    "HeldReply",
     "Measure",
     "MeasureKind",
     "MeasureValue",
