@@ -36,7 +36,7 @@ _CADENCE_WORDS = {
 
 async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message | None:
     """The action `key` of the current plan in full, or None when there is no such live action."""
-    detail = await action_detail(session, key=key)
+    detail = await action_detail(session, key=key, today=deps.clock.now().date())
     if detail is None:
         return None
     action, owners, count = detail.action, detail.owners, detail.evidence_count

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,7 +72,7 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
         shown = await action_message(session, deps, key) if key else None
         if shown is not None:
             return Response(message=shown)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if plan is None:
             return say(
                 "No plan has been imported yet, so there is nothing to show. An administrator can "
@@ -83,14 +84,14 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
         if not words:
             return await _overview(session, plan, page)
         if key is not None:
-            keys = await action_keys(session)
+            keys = await action_keys(session, today=deps.clock.now().date())
             if any(k.startswith(key.split("-")[0] + "-") for k in keys):
                 return _no_such_key(key, keys)
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", words):
             listed = await _objective_page(session, plan, words.upper(), page)
             if listed is not None:
                 return listed
-        return await _search(session, plan, words, page)
+        return await _search(session, plan, words, page, today=deps.clock.now().date())
 
 
 def _options(text: str) -> tuple[int, str, str]:
@@ -152,12 +153,14 @@ async def _objective_page(session: AsyncSession, plan: Plan, objective: str, pag
     return Response(message=Message(fallback=f"{heading}: {total} actions", parts=tuple(parts)))
 
 
-async def _search(session: AsyncSession, plan: Plan, typed: str, page: int) -> Response:
+async def _search(session: AsyncSession, plan: Plan, typed: str, page: int, *, today: date) -> Response:
     query = typed[:MAX_QUERY_CHARS]
     terms = [t for t in query.casefold().split() if t][:MAX_QUERY_WORDS]
     hits = _rank((await search_index(session, plan_id=plan.id)).find(terms), terms)
     if not hits:
-        keys = difflib.get_close_matches(typed.upper(), await action_keys(session), n=3, cutoff=0.6)
+        keys = difflib.get_close_matches(
+            typed.upper(), await action_keys(session, today=today), n=3, cutoff=0.6
+        )
         nearest = f" Did you mean {', '.join(keys)}?" if keys else ""
         return say(
             f"I couldn't find any commitment mentioning “{escape(query)}”.{nearest} Try fewer or "

@@ -32,7 +32,7 @@ def register(router: Router) -> None:
 async def home(deps: Deps, actor: Actor) -> Message:
     async with deps.sessions() as session:
         person = await person_of(session, actor)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if person is None:
             return _welcome(plan.name if plan else "")
         first = person.name.split()[0] if person.name.strip() else "there"

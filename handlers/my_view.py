@@ -23,7 +23,7 @@ SMART_LABELS = (
 
 async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan | None) -> list[Part]:
     """Three short sections, each one Text part however many rows (lists end "…and N more")."""
-    owned = await actions_owned(session, email=person.email)
+    owned = await actions_owned(session, email=person.email, today=deps.clock.now().date())
     due = await due_from(session, person_id=person.id, now=deps.clock.now())
     parts: list[Part] = []
     if owned:

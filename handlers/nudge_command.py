@@ -70,7 +70,7 @@ async def _mine(deps: Deps, actor: Actor) -> Response:
         person = await person_of(session, actor)
         if person is None:
             return say(NOT_IN_PEOPLE_LIST)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         parts = [Heading("Your race equality work"), *await my_parts(session, deps, person, plan)]
     return Response(
         message=Message(fallback="Your actions, updates due and SMART objective", parts=tuple(parts))

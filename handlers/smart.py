@@ -93,11 +93,11 @@ async def open_smart_form(deps: Deps, actor: Actor) -> Response:
         person = await person_of(session, actor)
         if person is None:
             return say(NOT_IN_PEOPLE_LIST)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if plan is None:
             return say("No plan has been imported yet, so there is nothing to link an objective to.")
         found = await smart_objective(session, person_id=person.id, plan_id=plan.id)
-        keys = await action_keys(session)
+        keys = await action_keys(session, today=deps.clock.now().date())
         row, linked = found if found else (None, "")
         return Response(form=smart_form(row, linked, keys))
 
@@ -125,14 +125,14 @@ async def on_smart_form(deps: Deps, actor: Actor, values: Mapping[str, str], sta
     now = deps.clock.now()
     async with deps.sessions() as session:
         person = await person_of(session, actor)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if person is None or plan is None:
             refusal = NOT_IN_PEOPLE_LIST if person is None else "No plan has been imported yet."
             return Response(close_form=True, message=message(refusal))
-        errors, texts, linked = check(values, await action_keys(session))
+        errors, texts, linked = check(values, await action_keys(session, today=deps.clock.now().date()))
         if errors:
             return Response(errors=errors)
-        action = await live_action(session, key=linked) if linked else None
+        action = await live_action(session, key=linked, today=deps.clock.now().date()) if linked else None
         wanted: dict[str, Any] = {**texts, "action_id": action.id if action else None}
         row = await session.scalar(
             select(SmartObjective).where(

@@ -65,7 +65,9 @@ def update_form(action: Action) -> Form:
 async def open_update_form(deps: Deps, actor: Actor, key: str) -> Response:
     """The form for `key`, or the reason this actor cannot update it."""
     async with deps.sessions() as session:
-        prepared = await prepare(session, actor, action_key(key) or key.strip().upper())
+        prepared = await prepare(
+            session, actor, action_key(key) or key.strip().upper(), today=deps.clock.now().date()
+        )
         if isinstance(prepared, str):
             return say(prepared)
         return Response(form=update_form(prepared[1]))

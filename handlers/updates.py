@@ -93,7 +93,7 @@ async def not_mine(deps: Deps, actor: Actor, key: str, origin: Origin) -> Respon
         person = await person_of(session, actor)
         if person is None:
             return say(NOT_IN_PEOPLE_LIST)
-        action = await live_action(session, key=key)
+        action = await live_action(session, key=key, today=deps.clock.now().date())
         if action is None:
             return say(f"There is no action {escape(key)} in the current plan any more, so nothing to do.")
         if person.email not in await owner_emails(session, action_id=action.id):

@@ -44,6 +44,8 @@ class JobSpec:
     enqueue: Enqueue
     # Run once at start-up when a scheduled run fell inside the grace window while the bot was down.
     catch_up: bool = False
+    # Whether `jobs.preview` can run it in one rolled-back transaction (False: it commits on its own).
+    previewable: bool = True
 
 
 async def _nudges(session: AsyncSession, ctx: JobContext, at: datetime) -> list[str]:
@@ -105,6 +107,7 @@ _JOBS = (
         description="Close anonymous surveys past their date (results to RECI); remind who has not answered",
         trigger=_every_tick,
         enqueue=run_surveys,
+        previewable=False,
     ),
     JobSpec(
         name="reci_digest",

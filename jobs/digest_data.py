@@ -107,7 +107,7 @@ async def gather(
     session: AsyncSession, *, since: datetime, until: datetime, personal: bool, plan_key: str | None = None
 ) -> DigestData | None:
     """Everything a digest shows for the window `since`–`until`. `personal=False` skips named data."""
-    plan = await current_plan(session, plan_key)
+    plan = await current_plan(session, plan_key, today=until.date())
     if plan is None:
         return None
     objectives = list(

@@ -1,5 +1,8 @@
-"""What is due: every (owner, action or measure) pair of the current plan and its current period, in a
-fixed number of queries whatever the size of the plan.
+"""What is due: every (owner, action or measure) pair of the plans active today and its current period,
+in a fixed number of queries whatever the size of the plans.
+
+Only active plans are asked about: a draft (before its start date) or a closed plan (after its end date)
+is never nudged. Each item's periods follow its own plan's start month.
 
 An update is due when the current period of the item's cadence has no update: no evidence on the action
 (on the measure, for a measure with its own cadence) dated inside the period, and no answered ask.
@@ -15,10 +18,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs.periods import Period, period_for
+from jobs.periods import DEFAULT_YEAR_START, Period, period_for
 from storage.models import Action, ActionOwner, Evidence, Measure, Person, Snooze, Status
 from storage.models.tracking import MEASURE_MARK, MEASURE_TITLE_PREFIX
-from storage.plan_queries import current_plan
+from storage.plan_queries import active_plans
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,10 @@ class Owned:
     cadence: str
     title: str
     measure_id: int | None = None
+    year_start: int = DEFAULT_YEAR_START
 
     def period(self, day: date) -> Period:
-        return period_for(self.cadence, day)
+        return period_for(self.cadence, day, self.year_start)
 
 
 @dataclass
@@ -56,9 +60,11 @@ class Snapshot:
         return latest is not None and latest.date() >= period.start
 
 
-async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> Snapshot:
-    plan = await current_plan(session)
-    if plan is None:
+async def snapshot(session: AsyncSession, *, now: datetime, earliest: date, today: date) -> Snapshot:
+    """What is owned in the plans active on `today` (the organisation's date), with the evidence since
+    `earliest`."""
+    plans = {p.id: p for p in await active_plans(session, today=today)}
+    if not plans:
         return Snapshot([], {}, {}, set())
     pairs = (
         await session.execute(
@@ -66,12 +72,12 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
             .join(ActionOwner, ActionOwner.action_id == Action.id)
             .join(Person, Person.email == ActionOwner.email)
             .where(
-                Action.plan_id == plan.id,
+                Action.plan_id.in_(plans),
                 Action.archived_at.is_(None),
                 Action.status != Status.DONE.value,
                 Person.active.is_(True),
             )
-            .order_by(Person.id, Action.position)
+            .order_by(Person.id, Action.plan_id, Action.position)
         )
     ).all()
     measures: dict[int, list[Measure]] = defaultdict(list)
@@ -79,14 +85,15 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
         await session.scalars(
             select(Measure)
             .join(Action, Action.id == Measure.action_id)
-            .where(Action.plan_id == plan.id, Measure.cadence.is_not(None), Measure.cadence != Action.cadence)
+            .where(Action.plan_id.in_(plans), Measure.cadence.is_not(None), Measure.cadence != Action.cadence)
             .order_by(Measure.position)
         )
     ).all():
         measures[measure.action_id].append(measure)
     owned: list[Owned] = []
     for action, person in pairs:
-        owned.append(Owned(person, action, action.key, action.cadence, action.title))
+        year_start = plans[action.plan_id].year_start
+        owned.append(Owned(person, action, action.key, action.cadence, action.title, None, year_start))
         for m in measures.get(action.id, []):
             assert m.cadence is not None
             owned.append(
@@ -97,6 +104,7 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
                     m.cadence,
                     f"{MEASURE_TITLE_PREFIX}{m.text}",
                     m.id,
+                    year_start,
                 )
             )
     since = datetime.combine(earliest, datetime.min.time(), tzinfo=now.tzinfo)

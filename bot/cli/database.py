@@ -15,7 +15,7 @@ from bot.wiring import Core
 from storage.db import normalise_url
 from storage.migrate import current_revision, head_revision
 
-db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+db_app = typer.Typer(rich_markup_mode=None, help="The database schema.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")

@@ -9,8 +9,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from bot.cli.common import console, err_console, fail, run_with_core, user_errors
+from bot.cli.common import (
+    DRY_RUN_HELP,
+    DRY_RUN_NOTE,
+    FLAG,
+    console,
+    err_console,
+    fail,
+    run_with_core,
+    transaction,
+    user_errors,
+)
 from bot.wiring import Core
+from jobs.periods import long_date
 from storage.models import Action, Person, Status
 from storage.plan_file import load_plan_file
 from storage.plan_import import ImportReport, import_plan, unknown_owners
@@ -23,22 +34,41 @@ from storage.plan_queries import (
     plan_tree,
 )
 
-app = typer.Typer(help="Import and look at the action plan.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode=None, help="Import and look at the action plan.", no_args_is_help=True)
 
 # Past this many actions a progress bar is worth showing.
 PROGRESS_THRESHOLD = 50
 
 
+@app.command("validate")
+def validate_command(
+    file: Path = typer.Argument(
+        ..., help="The plan file (YAML), e.g. plans/race-equality-2024-25.yaml.", metavar="FILE"
+    ),
+) -> None:
+    """Check a plan file without a database: every problem with its line, or a summary of the plan."""
+    with user_errors():
+        spec = load_plan_file(file)
+    console.print(
+        f"{file} is a valid plan: {spec.name} ({long_date(spec.starts)} to {long_date(spec.ends)}), "
+        f"{len(spec.objectives)} objectives, {len(spec.actions)} actions.",
+        highlight=False,
+    )
+
+
 @app.command("import")
 def import_command(
-    file: Path = typer.Argument(..., help="The plan file (YAML), e.g. plans/race-equality-2024-25.yaml."),
+    file: Path = typer.Argument(
+        ..., help="The plan file (YAML), e.g. plans/race-equality-2024-25.yaml.", metavar="FILE"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP, metavar=FLAG),
 ) -> None:
     """Validate the whole plan file, then import it in one transaction; removed actions are archived."""
     with user_errors():
         spec = load_plan_file(file)
 
     async def work(core: Core) -> ImportReport:
-        async with core.deps.sessions() as session, session.begin():
+        async with transaction(core, dry_run=dry_run) as session:
             total = len(spec.actions)
             with Progress(
                 TextColumn("importing actions"),
@@ -58,6 +88,8 @@ def import_command(
 
     report = run_with_core(work)
     _print_report(report)
+    if dry_run:
+        console.print(DRY_RUN_NOTE)
 
 
 def _print_report(report: ImportReport) -> None:
@@ -97,14 +129,18 @@ def status_text(status: str) -> str:
 
 @app.command("show")
 def show_command(
-    key: str = typer.Argument(None, help="An action key such as INF-1 to show that action in full."),
-    plan: str = typer.Option(None, "--plan", help="The plan's key; defaults to the most recent plan."),
+    key: str = typer.Argument(
+        None, help="An action key such as INF-1 to show that action in full.", metavar="KEY"
+    ),
+    plan: str = typer.Option(
+        None, "--plan", help="The plan's key; defaults to the current plan.", metavar="PLAN"
+    ),
 ) -> None:
     """Show the plan as a tree (objective → action → status, owners), or one action in full."""
 
     async def work(core: Core) -> None:
         async with core.deps.sessions() as session:
-            current = await current_plan(session, plan)
+            current = await current_plan(session, plan, today=core.deps.clock.now().date())
             if current is None:
                 fail("no plan imported yet; run `nudgebot plan import plans/race-equality-2024-25.yaml`")
             if key:

@@ -1,7 +1,7 @@
 """All of nudgebot's tables. Importing this package registers every model on ``Base.metadata``."""
 
 from storage.models.base import Base, UTCDateTime
-from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, Platform, Status
+from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, PlanState, Platform, Status
 from storage.models.people import Person, PersonRole, PlatformIdentity, Role, SmartObjective
 from storage.models.plan import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Plan
 from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
@@ -23,6 +23,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Plan",
+    "PlanState",
     "Platform",
     "PlatformIdentity",
     "ProcessedDelivery",

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
-from storage.models.enums import Cadence, MeasureKind, Status
+from storage.models.enums import Cadence, MeasureKind, PlanState, Status
 
 
 class Plan(Base):
@@ -27,6 +27,16 @@ class Plan(Base):
     objectives: Mapped[list[Objective]] = relationship(
         back_populates="plan", order_by="Objective.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def year_start(self) -> int:
+        """The month the plan's year starts in: its quarters and halves count from there."""
+        return self.starts.month
+
+    def state(self, today: date) -> PlanState:
+        if today < self.starts:
+            return PlanState.DRAFT
+        return PlanState.ACTIVE if today <= self.ends else PlanState.CLOSED
 
 
 class Objective(Base):
