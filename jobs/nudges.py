@@ -40,6 +40,8 @@ class Plan:
 
     new: dict[int, list[tuple[Owned, Period, str]]] = field(default_factory=lambda: defaultdict(list))
     reminders: dict[int, list[UpdateRequest]] = field(default_factory=lambda: defaultdict(list))
+    # Current asks an earlier message listed but never delivered (downtime): folded into today's message.
+    unsent: dict[int, list[UpdateRequest]] = field(default_factory=lambda: defaultdict(list))
     escalate: list[UpdateRequest] = field(default_factory=list)
     # The team each escalated ask goes to (by ask id): the action's team, else the owner's.
     teams: dict[int, str] = field(default_factory=dict)
@@ -75,7 +77,7 @@ async def plan_nudges(session: AsyncSession, *, now: datetime, settings: EngineS
             "due_at": now,
             "created_at": now,
         }
-        for pid in sorted(set(decided.new) | set(decided.reminders))
+        for pid in sorted(set(decided.new) | set(decided.reminders) | set(decided.unsent))
     ]
     written = await outbox.insert_new(session, message_rows)
     ask_rows: list[dict[str, Any]] = []
@@ -109,6 +111,12 @@ async def plan_nudges(session: AsyncSession, *, now: datetime, settings: EngineS
                 .values(reminders=ask.reminders + 1, parent_id=message_id)
             )
             result.reminders += int(getattr(moved, "rowcount", 0) or 0)
+        for ask in decided.unsent.get(pid, []):
+            await session.execute(
+                update(UpdateRequest)
+                .where(UpdateRequest.id == ask.id, UpdateRequest.sent_at.is_(None))
+                .values(parent_id=message_id)
+            )
     result.new_asks = len(await outbox.insert_new(session, ask_rows))
     result.escalated = await _escalate(session, decided, now=now)
     return result
@@ -163,7 +171,10 @@ def _decide(
         if ask is None:
             decided.new[item.person.id].append((item, period, period.label))
             continue
-        if ask.answered_at is not None or ask.escalated_at is not None or ask.sent_at is None:
+        if ask.answered_at is not None or ask.escalated_at is not None:
+            continue
+        if ask.sent_at is None:
+            decided.unsent[item.person.id].append(ask)
             continue
         # The latest reminder's message, once sent; a reminder still waiting to go out holds the clock.
         last = last_sent.get(ask.parent_id) if ask.parent_id is not None else None
