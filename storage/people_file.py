@@ -71,7 +71,8 @@ def load_people_file(
 ) -> list[PersonSpec]:
     """Read and validate a people CSV; raise `InvalidFile` listing every problem with its line.
 
-    A team in `leads` must exist: be someone's team in this file, or in `known_teams` (the plans' teams).
+    A team in `leads` must exist: be someone's team in this file, or in `known_teams` (the teams of the
+    plans and of the people already imported).
     A misspelt team would otherwise send its escalations nowhere, silently.
     """
     filename = str(path)

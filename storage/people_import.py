@@ -45,11 +45,15 @@ async def known_roles(session: AsyncSession) -> set[str]:
 
 
 async def known_teams(session: AsyncSession) -> frozenset[str]:
-    """Every team a plan's live action names: a people file may name its lead before anyone joins it."""
-    rows = await session.scalars(
+    """Every team an active person is in or a plan's live action names (a people file may name a team's
+    lead before anyone joins it, and a partial file may name a lead of a team it does not list)."""
+    actions = await session.scalars(
         select(Action.team).where(Action.team != "", Action.archived_at.is_(None)).distinct()
     )
-    return frozenset(rows.all())
+    people = await session.scalars(
+        select(Person.team).where(Person.team != "", Person.active.is_(True)).distinct()
+    )
+    return frozenset(actions.all()) | frozenset(people.all())
 
 
 async def import_people(

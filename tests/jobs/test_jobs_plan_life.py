@@ -151,3 +151,25 @@ async def test_escalation_waits_its_working_days_after_the_last_reminder_whateve
         ("2024-09-10T15:00+00:00", "reminder"),
         ("2024-09-13T15:00+00:00", "escalated to Sam Sample"),
     ]
+
+
+async def test_two_plans_at_once_one_combined_nudge_per_owner_in_each_plans_own_year(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed(sessions)
+    async with sessions() as session, session.begin():
+        second = load_plan_file(REPO / "plans" / "examples" / "gender-pay-gap-2024-25.yaml")
+        await import_plan(session, second, now=datetime(2024, 7, 1, tzinfo=UTC))
+    messenger = RecordingMessenger()
+    monday = datetime(2024, 10, 7, 9, 30, tzinfo=UTC)
+    await run_job(job_context(sessions, messenger), "nudges", at=monday)
+    # Sam owns actions in both plans: one message lists both, each in its own plan's quarters.
+    (sam,) = messenger.to("Sam Sample")
+    assert "INF-2" in sam.text and "GPG-1" in sam.text
+    assert "Q3 2024/25 (Oct–Dec)" in sam.text  # the race plan's year starts in April
+    assert "Q1 2024/25 (Aug–Oct)" in sam.text  # the pay gap plan's in August
+    assert "GPG-2" in messenger.to("Lee Lorem")[0].text
+    # Before the second plan starts (July 2024) only the race plan is asked about.
+    july = RecordingMessenger()
+    await run_job(job_context(sessions, july), "nudges", at=datetime(2024, 7, 1, 9, 30, tzinfo=UTC))
+    assert july.to("Sam Sample") and all("GPG-" not in s.text for s in july.sent)
