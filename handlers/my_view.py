@@ -57,7 +57,7 @@ async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan
 
 
 NO_SMART = (
-    "**Your SMART objective**\nYou don't have a SMART objective on race equality recorded yet. "
+    "**Your SMART objective**\nYou don't have a SMART objective recorded for this plan yet. "
     "Type /nudge smart to write one; your line manager then agrees it with you."
 )
 

@@ -21,7 +21,7 @@ HELP = bullets(
     [
         "/nudge mine — your actions, the updates due from you and your SMART objective",
         "/nudge update KEY — record an update on one of your actions (for example /nudge update INF-1)",
-        "/nudge smart — write or change your SMART objective on race equality",
+        "/nudge smart — write or change your SMART objective",
         f"/nudge snooze KEY 7d — pause reminders about an action for a while (1 to {MAX_SNOOZE_DAYS} days; "
         "7d, 2w or 14 all work)",
         "/commitments — browse and search the whole plan",
@@ -71,7 +71,10 @@ async def _mine(deps: Deps, actor: Actor) -> Response:
         if person is None:
             return say(NOT_IN_PEOPLE_LIST)
         plan = await current_plan(session, today=deps.clock.now().date())
-        parts = [Heading("Your race equality work"), *await my_parts(session, deps, person, plan)]
+        parts = [
+            Heading(f"Your part in {plan.name}" if plan else "Your actions"),
+            *await my_parts(session, deps, person, plan),
+        ]
     return Response(
         message=Message(fallback="Your actions, updates due and SMART objective", parts=tuple(parts))
     )

@@ -104,14 +104,14 @@ _JOBS = (
     ),
     JobSpec(
         name="surveys",
-        description="Close anonymous surveys past their date (results to RECI); remind who has not answered",
+        description="Close anonymous surveys past their date (results to the network); remind non-responders",
         trigger=_every_tick,
         enqueue=run_surveys,
         previewable=False,
     ),
     JobSpec(
         name="reci_digest",
-        description="Monthly progress digest to the RECI channel (no personal performance)",
+        description="Monthly progress digest to each plan's network channel (no personal performance)",
         trigger=lambda s: CronTrigger(
             day=s.reci_digest_day,
             hour=s.reci_digest_time.hour,

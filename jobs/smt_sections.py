@@ -11,11 +11,9 @@ from handlers.messages import Divider, Heading, Part, Text
 from jobs.digest_data import DigestData
 from jobs.digest_text import MAX_LISTED, attention, blocks, coming_up, group_name, progress
 from storage.models import Status
+from storage.plan_wording import PlanWording
 
 SmtSection = Callable[[DigestData, date], Sequence[Part]]
-
-# SMART coverage the SMT digest reports (the plan's INF-3 and the SMT's own commitment).
-COVERAGE_ROLES = ("policy", "smt")
 
 
 def progress_section(data: DigestData, _today: date) -> Sequence[Part]:
@@ -49,7 +47,9 @@ def evidence_section(data: DigestData, _today: date) -> Sequence[Part]:
 
 
 def coverage_section(data: DigestData, _today: date) -> Sequence[Part]:
-    coverage = [c for c in data.coverage if c.group in COVERAGE_ROLES]
+    # The roles whose coverage the plan file asks for; every role when it names none.
+    roles = PlanWording.of(data.plan).coverage_roles
+    coverage = [c for c in data.coverage if not roles or c.group in roles]
     lines = [
         f"- {bold(group_name(c.group))}: {c.agreed} / {c.eligible}"
         + (f" (missing: {escape(', '.join(c.missing))})" if c.missing else "")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -21,6 +22,11 @@ class Plan(Base):
     ends: Mapped[date] = mapped_column(Date)
     review_cadence: Mapped[str] = mapped_column(String(20), default=Cadence.SIX_MONTHLY.value)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The plan's own words (organisation, network, subject, board, coverage roles): see `PlanWording`.
+    wording: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Where this plan's digests go; "" means the SMT_CHANNEL / RECI_CHANNEL settings.
+    smt_channel: Mapped[str] = mapped_column(String(200), default="")
+    network_channel: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -77,6 +83,8 @@ class Action(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # An action removed from the plan file is archived, never deleted: its evidence stays.
     archived_at: Mapped[datetime | None]
+    # The same commitment in the plan this one rolled over from: its history is shown with this one.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
