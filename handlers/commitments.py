@@ -19,6 +19,7 @@ from handlers.commitment_view import action_message, objective_line
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
 from handlers.messages import MAX_BUTTONS, Button, Buttons, Context, Heading, Message, Part, Text
+from handlers.team_view import team_message
 from handlers.wording import action_key, say, status_words
 from storage.lookups import (
     ActionLine,
@@ -38,8 +39,8 @@ OBJECTIVES_PER_PAGE = 15
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8
 HOW_TO = (
-    "Type /commitments KEY (for example INF-1) to see an action in full, or /commitments and a few "
-    "words to search."
+    "Type /commitments KEY (for example INF-1) to see an action in full, /commitments team NAME for a "
+    "team's actions, or /commitments and a few words to search."
 )
 
 if TYPE_CHECKING:
@@ -64,7 +65,13 @@ async def on_button(deps: Deps, actor: Actor, action: str, value: str, origin: O
 
 
 async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
-    """Nothing → the plan; a key → that action; an objective key → its actions; other words → search."""
+    """Nothing → the plan; a key → that action; an objective key → its actions; ``team NAME`` → that
+    team's actions; other words → search."""
+    team = re.fullmatch(r"\s*team\s+(.+)", text, re.IGNORECASE | re.DOTALL)
+    if team is not None:
+        async with deps.sessions() as session:
+            shown_team = await team_message(session, name=team.group(1), today=deps.clock.now().date())
+        return Response(message=shown_team)
     page, objective, words = _options(text)
     key = action_key(words) if words and not objective else None
     async with deps.sessions() as session:

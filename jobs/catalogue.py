@@ -25,6 +25,7 @@ from jobs.digests import RECI_DIGEST, SMT_DIGEST, build_reci, build_smt, enqueue
 from jobs.nudge_messages import build_escalation, build_nudge
 from jobs.nudges import ESCALATION, NUDGE, plan_nudges
 from jobs.survey_jobs import build_survey_invite, run_surveys
+from jobs.team_digest import TEAM_DIGEST, build_team_digest, enqueue_team_digests
 from storage.deliveries import forget_before
 from storage.survey_audience import INVITE_KIND
 
@@ -122,6 +123,18 @@ _JOBS = (
         catch_up=True,
     ),
     JobSpec(
+        name="team_digest",
+        description="Monthly digest to each team lead: the team's actions, due, overdue, measures off target",
+        trigger=lambda s: CronTrigger(
+            day=s.reci_digest_day,
+            hour=s.reci_digest_time.hour,
+            minute=s.reci_digest_time.minute,
+            timezone=_zone(s),
+        ),
+        enqueue=enqueue_team_digests,
+        catch_up=True,
+    ),
+    JobSpec(
         name="housekeeping",
         description="Forget inbound delivery ids older than a week (they only guard against redelivery)",
         trigger=lambda s: CronTrigger(hour=3, minute=17, timezone=_zone(s)),
@@ -136,6 +149,7 @@ BUILDERS: dict[str, Builder] = {
     SMT_DIGEST: build_smt,
     RECI_DIGEST: build_reci,
     INVITE_KIND: build_survey_invite,
+    TEAM_DIGEST: build_team_digest,
 }
 
 catalogue: tuple[str, ...] = tuple(CATALOGUE)
