@@ -30,7 +30,7 @@ from storage.lookups import (
     status_of,
 )
 from storage.models import Plan
-from storage.plan_queries import current_plan
+from storage.plan_queries import current_plan, plan_named
 from storage.search_index import SearchDoc
 
 PAGE_SIZE = 10
@@ -74,6 +74,15 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
         return Response(message=shown_team)
     page, objective, words = _options(text)
     key = action_key(words) if words and not objective else None
+    in_plan = re.fullmatch(r"(\S+)\s+(\S+)", words) if words and key is None and not objective else None
+    if in_plan is not None and action_key(in_plan.group(2)):
+        # "/commitments 2024/25 INF-2": one action in the plan named by its key or a word of its name.
+        async with deps.sessions() as session:
+            plan_key = await plan_named(session, in_plan.group(1), today=deps.clock.now().date())
+            named_key = action_key(in_plan.group(2)) or ""
+            shown = await action_message(session, deps, named_key, plan_key=plan_key) if plan_key else None
+        if shown is not None:
+            return Response(message=shown)
     async with deps.sessions() as session:
         # The hot path first: a key needs no plan row of its own (the query finds the current plan).
         shown = await action_message(session, deps, key) if key else None

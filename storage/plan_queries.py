@@ -40,6 +40,15 @@ async def current_plan(session: AsyncSession, key: str | None = None, *, today: 
     return plan
 
 
+async def plan_named(session: AsyncSession, word: str, *, today: date) -> str | None:
+    """The key of the plan `word` names: its key, or a word of its name such as "2024/25"."""
+    wanted = word.strip().lower()
+    for plan in (await session.scalars(current_plan_query(today))).all():
+        if plan.key.lower() == wanted or wanted in plan.name.lower().split():
+            return plan.key
+    return None
+
+
 async def active_plans(session: AsyncSession, *, today: date) -> list[Plan]:
     """Every plan active on `today`, in start order: the plans that are nudged and digested."""
     rows = await session.scalars(

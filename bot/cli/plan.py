@@ -33,6 +33,7 @@ from storage.plan_queries import (
     people_by_email,
     plan_tree,
 )
+from storage.rollover import RolloverReport, rollover
 
 app = typer.Typer(rich_markup_mode=None, help="Import and look at the action plan.", no_args_is_help=True)
 
@@ -88,6 +89,45 @@ def import_command(
 
     report = run_with_core(work)
     _print_report(report)
+    if dry_run:
+        console.print(DRY_RUN_NOTE)
+
+
+@app.command("rollover")
+def rollover_command(
+    source: str = typer.Argument(..., help="The key of the plan to roll over from.", metavar="FROM"),
+    file: Path = typer.Argument(..., help="Next year's plan file (YAML).", metavar="TO-FILE"),
+    carry: str = typer.Option(
+        None,
+        "--carry",
+        help="Comma-separated keys to carry (default: every unfinished action both plans have).",
+        metavar="KEYS",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP, metavar=FLAG),
+) -> None:
+    """Import next year's plan and carry actions from FROM with their history; SMART objectives become
+    drafts to agree again."""
+    with user_errors():
+        spec = load_plan_file(file)
+    keys = {k.strip().upper() for k in carry.split(",") if k.strip()} if carry else None
+
+    async def work(core: Core) -> RolloverReport:
+        async with transaction(core, dry_run=dry_run) as session:
+            return await rollover(
+                session,
+                source_key=source,
+                spec=spec,
+                carry=keys,
+                now=core.deps.clock.now(),
+                filename=str(file),
+            )
+
+    report = run_with_core(work)
+    _print_report(report.imported)
+    would = "would carry" if dry_run else "carried"
+    carried = ", ".join(report.carried) or "nothing"
+    console.print(f"Rollover from {source}: {would} {len(report.carried)}: {carried}", highlight=False)
+    console.print(f"  SMART objectives copied as drafts to agree again: {report.objectives}")
     if dry_run:
         console.print(DRY_RUN_NOTE)
 

@@ -25,23 +25,7 @@ from tests.support.jobs_support import (
     person_id,
     seed,
 )
-
-RACE_PLAN = REPO / "plans" / "race-equality-2024-25.yaml"
-
-
-def next_years_plan(tmp_path: Path) -> Path:
-    """The same plan for 2025/26: a new key, name and dates, the same action keys."""
-    text = RACE_PLAN.read_text(encoding="utf-8")
-    text = text.replace("key: race-equality-2024-25", "key: race-equality-2025-26", 1)
-    text = text.replace(
-        "name: Race equality action plan 2024/25", "name: Race equality action plan 2025/26", 1
-    )
-    text = text.replace("starts: 2024-04-01", "starts: 2025-04-01", 1).replace(
-        "ends: 2025-03-31", "ends: 2026-03-31", 1
-    )
-    path = tmp_path / "race-equality-2025-26.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.support.plan_files import next_years_plan
 
 
 async def test_a_plan_is_never_nudged_before_its_start_or_after_its_end(
