@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -23,6 +24,7 @@ from bot.cli.common import (
 from bot.wiring import Core
 from jobs.periods import long_date
 from storage.models import Action, Person, Status
+from storage.plan_export import export_plan
 from storage.plan_file import load_plan_file
 from storage.plan_import import ImportReport, import_plan, unknown_owners
 from storage.plan_queries import (
@@ -130,6 +132,37 @@ def rollover_command(
     console.print(f"  SMART objectives copied as drafts to agree again: {report.objectives}")
     if dry_run:
         console.print(DRY_RUN_NOTE)
+
+
+@app.command("export")
+def export_command(
+    out: Path = typer.Option(None, "--out", help="The file to write; default: print it.", metavar="FILE"),
+    plan: str = typer.Option(
+        None, "--plan", help="The plan's key; defaults to the current plan.", metavar="PLAN"
+    ),
+) -> None:
+    """Write the plan as it stands (with changes made in chat, such as new owners) as a plan file."""
+
+    async def work(core: Core) -> str:
+        async with core.deps.sessions() as session:
+            current = await current_plan(session, plan, today=core.deps.clock.now().date())
+            if current is None:
+                fail("no plan imported yet; run `nudgebot plan import FILE` first")
+            return await export_plan(session, current)
+
+    text = run_with_core(work)
+    if out is None:
+        console.print(text, highlight=False, markup=False, end="")
+        return
+    # Write beside the target, then rename: an interrupted export never leaves half a file.
+    partial = out.with_name(out.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {exc.strerror}")
+    console.print(f"Wrote the plan to {out}.")
 
 
 def _print_report(report: ImportReport) -> None:
