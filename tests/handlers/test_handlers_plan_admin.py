@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.context import Deps
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.models import Action, AuditEntry, Snooze
 from tests.support.handlers_support import actor, seed, text_of
 

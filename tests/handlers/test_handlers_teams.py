@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from handlers import actions
 from handlers.context import Deps
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.models import Action
 from tests.support.handlers_support import assert_within_limits, buttons_of, seed, stranger, text_of
 

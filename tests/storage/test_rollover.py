@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.context import Deps
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.clock import FixedClock
 from storage.models import Action, Evidence, Plan, SmartObjective
 from storage.plan_file import load_plan_file
