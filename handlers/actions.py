@@ -27,8 +27,12 @@ NUDGE_STATUS_ACTIONS = {
 COMMITMENTS_PAGE = "commitments.page"
 COMMITMENTS_SHOW = "commitments.show"
 
+# Plan administration in chat; value: "<ACTION-KEY>".
+PLAN_REASSIGN = "plan.reassign"
+
 # Forms.
 FORM_UPDATE = "update"  # state: "<ACTION-KEY>"
+FORM_REASSIGN = "reassign"  # state: "<ACTION-KEY>"
 FORM_SMART = "smart"
 FORM_SURVEY_NEW = "survey.new"
 FORM_SURVEY_ANSWER = "survey.answer"  # state: "<survey id>"

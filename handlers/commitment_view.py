@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import actions
@@ -26,7 +27,8 @@ from handlers.wording import bullets, day, status_words, when
 from storage.action_detail import action_detail
 from storage.lookups import ObjectiveStatus, status_of
 from storage.measures import MeasureReport
-from storage.models import Action, Evidence, MeasureKind
+from storage.models import Action, Evidence, Measure, MeasureKind
+from storage.rollover import earlier_versions
 
 _CADENCE_WORDS = {
     "once": "once",
@@ -37,9 +39,12 @@ _CADENCE_WORDS = {
 }
 
 
-async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message | None:
-    """The action `key` of the current plan in full, or None when there is no such live action."""
-    detail = await action_detail(session, key=key)
+async def action_message(
+    session: AsyncSession, deps: Deps, key: str, *, plan_key: str | None = None
+) -> Message | None:
+    """The action `key` in full (of plan `plan_key`, else of the plan in use), or None when there is no
+    such live action. A carried action also shows what was recorded on it in earlier plans."""
+    detail = await action_detail(session, key=key, today=deps.clock.now().date(), plan_key=plan_key)
     if detail is None:
         return None
     action, owners, count = detail.action, detail.owners, detail.evidence_count
@@ -72,6 +77,8 @@ async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message
     if reports:
         parts.append(Text(bullets("Success measures", [_measure(r) for r in reports])))
     parts += [Divider(), Text(_latest(detail.latest, deps))]
+    if detail.action.carried_from_id is not None:
+        parts += await _earlier(session, detail.action, deps)
     parts.append(
         Context(
             f"{_pieces(count).capitalize()} recorded in total. Owners can add an update with "
@@ -92,6 +99,49 @@ async def action_message(session: AsyncSession, deps: Deps, key: str) -> Message
     )
     fallback = f"{action.key} ({status.label}): {truncate(action.title, 200)}"
     return Message(fallback=fallback, parts=tuple(parts))
+
+
+# How many earlier updates a carried action lists from the plan it came from.
+EARLIER_UPDATES = 3
+
+
+async def _earlier(session: AsyncSession, action: Action, deps: Deps) -> list[Part]:
+    """The commitment's history in the plans it was carried from: status, measures, latest updates."""
+    versions = await earlier_versions(session, action)
+    if not versions:
+        return []
+    before, plan = versions[0]
+    evidence = (
+        await session.scalars(
+            select(Evidence)
+            .where(Evidence.action_id == before.id)
+            .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+        )
+    ).all()
+    lines = [
+        f"{day(e.created_at, deps.timezone)} · {escape(e.author_name or 'someone')}"
+        + (f" · {status_of(e.status).label}" if e.status else "")
+        + (f": {escape(truncate(e.narrative, 200))}" if e.narrative else "")
+        for e in evidence[:EARLIER_UPDATES]
+    ]
+    measures = (
+        await session.scalars(
+            select(Measure).where(Measure.action_id == before.id).order_by(Measure.position)
+        )
+    ).all()
+    text = (
+        f"**Carried from {escape(plan.name)}** ({before.key}, {status_of(before.status).label} when it "
+        f"rolled over) · {_pieces(len(evidence))} there"
+    )
+    if lines:
+        text += "\n" + "\n".join(f"- {line}" for line in lines)
+    if measures:
+        text += "\n_Measures then:_ " + "; ".join(
+            f"{escape(truncate(m.text, 80))} ({status_of(m.status).label})" for m in measures
+        )
+    older = f" It goes back {len(versions)} plans." if len(versions) > 1 else ""
+    hint = f"Type /commitments {plan.key} {before.key} for that year in full.{older}"
+    return [Divider(), Text(truncate(text, MAX_TEXT)), Context(hint)]
 
 
 def _pieces(count: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from handlers.commitment_view import action_message, objective_line
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
 from handlers.messages import MAX_BUTTONS, Button, Buttons, Context, Heading, Message, Part, Text
+from handlers.team_view import team_message
 from handlers.wording import action_key, say, status_words
 from storage.lookups import (
     ActionLine,
@@ -28,7 +30,7 @@ from storage.lookups import (
     status_of,
 )
 from storage.models import Plan
-from storage.plan_queries import current_plan
+from storage.plan_queries import current_plan, plan_named
 from storage.search_index import SearchDoc
 
 PAGE_SIZE = 10
@@ -37,8 +39,8 @@ OBJECTIVES_PER_PAGE = 15
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8
 HOW_TO = (
-    "Type /commitments KEY (for example INF-1) to see an action in full, or /commitments and a few "
-    "words to search."
+    "Type /commitments KEY (for example INF-1) to see an action in full, /commitments team NAME for a "
+    "team's actions, or /commitments and a few words to search."
 )
 
 if TYPE_CHECKING:
@@ -63,15 +65,30 @@ async def on_button(deps: Deps, actor: Actor, action: str, value: str, origin: O
 
 
 async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
-    """Nothing → the plan; a key → that action; an objective key → its actions; other words → search."""
+    """Nothing → the plan; a key → that action; an objective key → its actions; ``team NAME`` → that
+    team's actions; other words → search."""
+    team = re.fullmatch(r"\s*team\s+(.+)", text, re.IGNORECASE | re.DOTALL)
+    if team is not None:
+        async with deps.sessions() as session:
+            shown_team = await team_message(session, name=team.group(1), today=deps.clock.now().date())
+        return Response(message=shown_team)
     page, objective, words = _options(text)
     key = action_key(words) if words and not objective else None
+    in_plan = re.fullmatch(r"(\S+)\s+(\S+)", words) if words and key is None and not objective else None
+    if in_plan is not None and action_key(in_plan.group(2)):
+        # "/commitments 2024/25 INF-2": one action in the plan named by its key or a word of its name.
+        async with deps.sessions() as session:
+            plan_key = await plan_named(session, in_plan.group(1), today=deps.clock.now().date())
+            named_key = action_key(in_plan.group(2)) or ""
+            shown = await action_message(session, deps, named_key, plan_key=plan_key) if plan_key else None
+        if shown is not None:
+            return Response(message=shown)
     async with deps.sessions() as session:
         # The hot path first: a key needs no plan row of its own (the query finds the current plan).
         shown = await action_message(session, deps, key) if key else None
         if shown is not None:
             return Response(message=shown)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if plan is None:
             return say(
                 "No plan has been imported yet, so there is nothing to show. An administrator can "
@@ -83,14 +100,14 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
         if not words:
             return await _overview(session, plan, page)
         if key is not None:
-            keys = await action_keys(session)
+            keys = await action_keys(session, today=deps.clock.now().date())
             if any(k.startswith(key.split("-")[0] + "-") for k in keys):
                 return _no_such_key(key, keys)
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", words):
             listed = await _objective_page(session, plan, words.upper(), page)
             if listed is not None:
                 return listed
-        return await _search(session, plan, words, page)
+        return await _search(session, plan, words, page, today=deps.clock.now().date())
 
 
 def _options(text: str) -> tuple[int, str, str]:
@@ -152,12 +169,14 @@ async def _objective_page(session: AsyncSession, plan: Plan, objective: str, pag
     return Response(message=Message(fallback=f"{heading}: {total} actions", parts=tuple(parts)))
 
 
-async def _search(session: AsyncSession, plan: Plan, typed: str, page: int) -> Response:
+async def _search(session: AsyncSession, plan: Plan, typed: str, page: int, *, today: date) -> Response:
     query = typed[:MAX_QUERY_CHARS]
     terms = [t for t in query.casefold().split() if t][:MAX_QUERY_WORDS]
     hits = _rank((await search_index(session, plan_id=plan.id)).find(terms), terms)
     if not hits:
-        keys = difflib.get_close_matches(typed.upper(), await action_keys(session), n=3, cutoff=0.6)
+        keys = difflib.get_close_matches(
+            typed.upper(), await action_keys(session, today=today), n=3, cutoff=0.6
+        )
         nearest = f" Did you mean {', '.join(keys)}?" if keys else ""
         return say(
             f"I couldn't find any commitment mentioning “{escape(query)}”.{nearest} Try fewer or "

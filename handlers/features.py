@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import commitments, home, nudge_command, smart, surveys, update_form, updates
+from handlers import commitments, home, nudge_command, reassign, smart, surveys, update_form, updates
 from handlers.router import Router
 
 FEATURES: tuple[Callable[[Router], None], ...] = (
@@ -18,6 +18,7 @@ FEATURES: tuple[Callable[[Router], None], ...] = (
     smart.register,
     home.register,
     surveys.register,
+    reassign.register,
 )
 
 

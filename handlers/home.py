@@ -12,7 +12,9 @@ from handlers.my_view import my_parts
 from handlers.permissions import SEE_PLAN_STATUS, person_of
 from handlers.wording import bullets
 from storage.lookups import status_by_objective
+from storage.models import Plan
 from storage.plan_queries import current_plan
+from storage.plan_wording import PlanWording
 
 # Slack's home tab holds 100 blocks; stay clear of it whatever the plan's size.
 MAX_HOME_PARTS = 95
@@ -32,16 +34,13 @@ def register(router: Router) -> None:
 async def home(deps: Deps, actor: Actor) -> Message:
     async with deps.sessions() as session:
         person = await person_of(session, actor)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if person is None:
             return _welcome(plan.name if plan else "")
         first = person.name.split()[0] if person.name.strip() else "there"
         parts: list[Part] = [
             Heading(f"Hello {first}"),
-            Text(
-                "Here is your part in our race equality action plan. Thank you for keeping it moving — "
-                "your updates are the evidence the senior management team and RECI review."
-            ),
+            Text(_your_part(plan)),
             Divider(),
             *await my_parts(session, deps, person, plan),
         ]
@@ -54,6 +53,17 @@ async def home(deps: Deps, actor: Actor) -> Message:
             ]
     parts.append(Context(BROWSE))
     return Message(fallback="nudgebot: your actions and updates", parts=tuple(parts[:MAX_HOME_PARTS]))
+
+
+def _your_part(plan: Plan | None) -> str:
+    """The greeting in the plan's own words: its name, and the network that reviews it with the SMT."""
+    wording = PlanWording.of(plan)
+    reviewers = "the senior management team" + (f" and {wording.network}" if wording.network else "")
+    named = f"our {escape(plan.name)}" if plan is not None else "our action plan"
+    return (
+        f"Here is your part in {named}. Thank you for keeping it moving — "
+        f"your updates are the evidence {escape(reviewers)} review."
+    )
 
 
 def _welcome(plan_name: str) -> Message:

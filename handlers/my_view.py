@@ -25,7 +25,7 @@ SMART_LABELS = (
 
 async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan | None) -> list[Part]:
     """Three short sections, each one Text part however many rows (lists end "…and N more")."""
-    owned = await actions_owned(session, email=person.email)
+    owned = await actions_owned(session, email=person.email, today=deps.clock.now().date())
     due = await due_from(session, person_id=person.id, now=deps.clock.now())
     parts: list[Part] = []
     if owned:
@@ -67,7 +67,7 @@ async def my_parts(session: AsyncSession, deps: Deps, person: Person, plan: Plan
 
 
 NO_SMART = (
-    "**Your SMART objective**\nYou don't have a SMART objective on race equality recorded yet. "
+    "**Your SMART objective**\nYou don't have a SMART objective recorded for this plan yet. "
     "Type /nudge smart to write one; your line manager then agrees it with you."
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +31,7 @@ from storage.evidence import (
 )
 from storage.lookups import live_action, owner_emails
 from storage.measure_recording import action_measures, measure_of_subject, record_figures
-from storage.models import Action, Person, Status
+from storage.models import Action, Person, Plan, PlanState, Status
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +49,20 @@ class Recorded:
     message_refs: tuple[dict[str, str], ...] = field(default=())
 
 
-async def prepare(session: AsyncSession, actor: Actor, key: str) -> tuple[Person, Action] | str:
+async def prepare(
+    session: AsyncSession, actor: Actor, key: str, *, today: date
+) -> tuple[Person, Action] | str:
     """The person and the action, or the polite reason this actor may not update it."""
     person = await person_of(session, actor)
     if person is None:
         return NOT_IN_PEOPLE_LIST
-    action = await live_action(session, key=key)
+    action = await live_action(session, key=key, today=today)
     if action is None:
         return f"There is no action {key} in the current plan. Type /commitments to browse the plan."
+    plan = await session.get(Plan, action.plan_id)
+    if plan is not None and plan.state(today) is PlanState.CLOSED:
+        # A closed plan is the record of what was done: browsable, never changed.
+        return f"{plan.name} closed on {plan.ends.day} {plan.ends:%B %Y}, so {key} can no longer be updated."
     if not may_update(actor, person, await owner_emails(session, action_id=action.id)):
         return await who_may_update(session, action_id=action.id, key=action.key)
     return person, action
@@ -86,7 +92,7 @@ async def record_update(
     """
     now = deps.clock.now()
     async with deps.sessions() as session:
-        prepared = await prepare(session, actor, key)
+        prepared = await prepare(session, actor, key, today=now.date())
         if isinstance(prepared, str):
             return prepared
         person, action = prepared
@@ -164,7 +170,7 @@ async def snooze_action(
     now = deps.clock.now()
     until = now + timedelta(days=days)
     async with deps.sessions() as session:
-        prepared = await prepare(session, actor, key)
+        prepared = await prepare(session, actor, key, today=now.date())
         if isinstance(prepared, str):
             return False, prepared
         person, action = prepared

@@ -1,4 +1,4 @@
-"""My SMART objective on race equality: the form, its checks, and saving it.
+"""My SMART objective on the plan's subject: the form, its checks, and saving it.
 
 Saving never marks an objective agreed — the line manager agrees it (through the objectives file for
 now). Saving unchanged text keeps it as it was; changing anything means it needs agreeing again.
@@ -21,8 +21,9 @@ from handlers.permissions import person_of
 from handlers.wording import NOT_IN_PEOPLE_LIST, action_key, message, say
 from storage import audit
 from storage.lookups import action_keys, live_action, smart_objective
-from storage.models import SmartObjective
+from storage.models import Plan, SmartObjective
 from storage.plan_queries import current_plan
+from storage.plan_wording import PlanWording
 
 NO_ACTION = "none"
 MAX_FIELD = 1000
@@ -32,7 +33,7 @@ _HINTS = {
     "specific": "What exactly will you do?",
     "measurable": "How will you and your manager know it is done?",
     "achievable": "Why is it realistic: time, support, budget?",
-    "relevant": "How does it serve the race equality action plan?",
+    "relevant": "How does it serve {plan}?",
     "time_bound": "By when? A date or a period, e.g. “by 31 March 2025” or “every quarter”.",
 }
 # A time-bound objective names a date or a period: a year, a month, a day/week/quarter word, a date.
@@ -51,12 +52,17 @@ def register(router: Router) -> None:
     router.form(actions.FORM_SMART, on_smart_form)
 
 
-def smart_form(objective: SmartObjective | None, linked: str, keys: list[str]) -> Form:
+def smart_form(
+    objective: SmartObjective | None, linked: str, keys: list[str], *, plan: Plan | None = None
+) -> Form:
+    """The form, in the plan's own words: "How does it serve the Race equality action plan 2024/25?"."""
+    plan_name = f"the {plan.name}" if plan is not None else "the plan"
+    on_subject = PlanWording.of(plan).on_subject
     inputs: list[Input] = [
         LongText(
             name,
             label,
-            hint=_HINTS[name],
+            hint=_HINTS[name].format(plan=plan_name),
             initial=getattr(objective, name) if objective else "",
             max_length=MAX_FIELD,
         )
@@ -80,7 +86,7 @@ def smart_form(objective: SmartObjective | None, linked: str, keys: list[str]) -
         form_id=actions.FORM_SMART,
         title="My SMART objective"[:MAX_FORM_TITLE],
         intro=(
-            "Your objective on race equality for this plan year. Your line manager agrees it with you; "
+            f"Your objective{on_subject} for this plan year. Your line manager agrees it with you; "
             "if you change an agreed objective, it will need agreeing again."
         ),
         inputs=tuple(inputs),
@@ -93,13 +99,13 @@ async def open_smart_form(deps: Deps, actor: Actor) -> Response:
         person = await person_of(session, actor)
         if person is None:
             return say(NOT_IN_PEOPLE_LIST)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if plan is None:
             return say("No plan has been imported yet, so there is nothing to link an objective to.")
         found = await smart_objective(session, person_id=person.id, plan_id=plan.id)
-        keys = await action_keys(session)
+        keys = await action_keys(session, today=deps.clock.now().date())
         row, linked = found if found else (None, "")
-        return Response(form=smart_form(row, linked, keys))
+        return Response(form=smart_form(row, linked, keys, plan=plan))
 
 
 def check(values: Mapping[str, str], keys: list[str]) -> tuple[dict[str, str], dict[str, str], str]:
@@ -125,14 +131,14 @@ async def on_smart_form(deps: Deps, actor: Actor, values: Mapping[str, str], sta
     now = deps.clock.now()
     async with deps.sessions() as session:
         person = await person_of(session, actor)
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         if person is None or plan is None:
             refusal = NOT_IN_PEOPLE_LIST if person is None else "No plan has been imported yet."
             return Response(close_form=True, message=message(refusal))
-        errors, texts, linked = check(values, await action_keys(session))
+        errors, texts, linked = check(values, await action_keys(session, today=deps.clock.now().date()))
         if errors:
             return Response(errors=errors)
-        action = await live_action(session, key=linked) if linked else None
+        action = await live_action(session, key=linked, today=deps.clock.now().date()) if linked else None
         wanted: dict[str, Any] = {**texts, "action_id": action.id if action else None}
         row = await session.scalar(
             select(SmartObjective).where(

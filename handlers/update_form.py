@@ -77,7 +77,9 @@ def update_form(action: Action, figures: Sequence[FigureAsk] = (), measures: Seq
 async def open_update_form(deps: Deps, actor: Actor, key: str) -> Response:
     """The form for `key`, or the reason this actor cannot update it."""
     async with deps.sessions() as session:
-        prepared = await prepare(session, actor, action_key(key) or key.strip().upper())
+        prepared = await prepare(
+            session, actor, action_key(key) or key.strip().upper(), today=deps.clock.now().date()
+        )
         if isinstance(prepared, str):
             return say(prepared)
         action = prepared[1]
@@ -133,7 +135,7 @@ def is_web_address(url: str) -> bool:
 async def on_update_form(deps: Deps, actor: Actor, values: Mapping[str, str], state: str) -> Response:
     errors, status, narrative, links = check(values)
     async with deps.sessions() as session:
-        prepared = await prepare(session, actor, state)
+        prepared = await prepare(session, actor, state, today=deps.clock.now().date())
         if isinstance(prepared, str):
             return Response(close_form=True, message=message(prepared))
         measures, asks = await _figures_asked(session, deps, prepared[1])

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from handlers import actions, reply_choice
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
+from handlers.messages import Button, Buttons
 from handlers.messenger import SendError
 from handlers.nudge_view import rebuild_nudge
 from handlers.permissions import person_of
+from handlers.reassign import disown
 from handlers.recording import record_update, refresh_nudges, snooze_action
 from handlers.update_form import MAX_NARRATIVE, is_web_address, open_update_form
 from handlers.wording import NOT_IN_PEOPLE_LIST, day, message, say
@@ -123,16 +125,15 @@ async def _answer(deps: Deps, origin: Origin, text: str, *, extra: str = "") -> 
 
 
 async def not_mine(deps: Deps, actor: Actor, key: str, origin: Origin) -> Response:
-    """Record that an owner says the action is not theirs, and ask the SMT to find the right owner.
-
-    Nobody is removed from the plan: owners live in the plan file, which the SMT edits.
+    """Record that an owner says the action is not theirs, take them off it (they are not nudged about
+    it again), and ask the SMT channel, with a button, to choose the right owner (`handlers.reassign`).
     """
     now = deps.clock.now()
     async with deps.sessions() as session:
         person = await person_of(session, actor)
         if person is None:
             return say(NOT_IN_PEOPLE_LIST)
-        action = await live_action(session, key=key)
+        action = await live_action(session, key=key, today=deps.clock.now().date())
         if action is None:
             return say(f"There is no action {escape(key)} in the current plan any more, so nothing to do.")
         if person.email not in await owner_emails(session, action_id=action.id):
@@ -147,6 +148,7 @@ async def not_mine(deps: Deps, actor: Actor, key: str, origin: Origin) -> Respon
         if first:
             requests = await open_requests_for_action(session, person_id=person.id, action_id=action.id)
             await mark_answered(session, request_ids=[r.id for r in requests], now=now)
+            await disown(session, action_id=action.id, email=person.email)
             audit.record(
                 session,
                 at=now,
@@ -170,12 +172,14 @@ async def _tell_smt(deps: Deps, name: str, key: str, title: str) -> bool:
         return True
     text = (
         f"**{escape(name)}** says {key} is not theirs to update, so it needs a new owner: "
-        f"_{escape(truncate(title, 300))}_\nPlease agree who owns it and update the plan file. "
+        f"_{escape(truncate(title, 300))}_\nThey are no longer asked about it. Choose its new owner "
+        f"below; `nudgebot plan export` then writes the change into the plan file. "
         f"Type /commitments {key} to see it in full."
     )
+    choose = Buttons((Button("Choose a new owner", actions.PLAN_REASSIGN, key, style="primary"),))
     try:
         await deps.messenger.post_channel(
-            deps.channels.smt, message(text, heading=f"{key} needs a new owner")
+            deps.channels.smt, message(text, heading=f"{key} needs a new owner", extra=(choose,))
         )
     except SendError as exc:
         log.warning("could not tell the SMT channel about a handed-back action: %s", exc.reason)

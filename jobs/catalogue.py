@@ -25,6 +25,7 @@ from jobs.digests import RECI_DIGEST, SMT_DIGEST, build_reci, build_smt, enqueue
 from jobs.nudge_messages import build_escalation, build_nudge
 from jobs.nudges import ESCALATION, NUDGE, plan_nudges
 from jobs.survey_jobs import build_survey_invite, run_surveys
+from jobs.team_digest import TEAM_DIGEST, build_team_digest, enqueue_team_digests
 from storage.deliveries import forget_before
 from storage.survey_audience import INVITE_KIND
 
@@ -44,6 +45,8 @@ class JobSpec:
     enqueue: Enqueue
     # Run once at start-up when a scheduled run fell inside the grace window while the bot was down.
     catch_up: bool = False
+    # Whether `jobs.preview` can run it in one rolled-back transaction (False: it commits on its own).
+    previewable: bool = True
 
 
 async def _nudges(session: AsyncSession, ctx: JobContext, at: datetime) -> list[str]:
@@ -102,13 +105,14 @@ _JOBS = (
     ),
     JobSpec(
         name="surveys",
-        description="Close anonymous surveys past their date (results to RECI); remind who has not answered",
+        description="Close anonymous surveys past their date (results to the network); remind non-responders",
         trigger=_every_tick,
         enqueue=run_surveys,
+        previewable=False,
     ),
     JobSpec(
         name="reci_digest",
-        description="Monthly progress digest to the RECI channel (no personal performance)",
+        description="Monthly progress digest to each plan's network channel (no personal performance)",
         trigger=lambda s: CronTrigger(
             day=s.reci_digest_day,
             hour=s.reci_digest_time.hour,
@@ -116,6 +120,18 @@ _JOBS = (
             timezone=_zone(s),
         ),
         enqueue=_digest(RECI_DIGEST),
+        catch_up=True,
+    ),
+    JobSpec(
+        name="team_digest",
+        description="Monthly digest to each team lead: the team's actions, due, overdue, measures off target",
+        trigger=lambda s: CronTrigger(
+            day=s.reci_digest_day,
+            hour=s.reci_digest_time.hour,
+            minute=s.reci_digest_time.minute,
+            timezone=_zone(s),
+        ),
+        enqueue=enqueue_team_digests,
         catch_up=True,
     ),
     JobSpec(
@@ -133,6 +149,7 @@ BUILDERS: dict[str, Builder] = {
     SMT_DIGEST: build_smt,
     RECI_DIGEST: build_reci,
     INVITE_KIND: build_survey_invite,
+    TEAM_DIGEST: build_team_digest,
 }
 
 catalogue: tuple[str, ...] = tuple(CATALOGUE)

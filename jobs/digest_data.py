@@ -31,6 +31,7 @@ class ActionRow:
     objective_id: int
     status: str
     before: str  # status at the start of the window
+    team: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class OverdueRow:
     subject: str
     period: str
     escalated: bool
+    action_id: int | None = None
 
 
 @dataclass
@@ -107,7 +109,7 @@ async def gather(
     session: AsyncSession, *, since: datetime, until: datetime, personal: bool, plan_key: str | None = None
 ) -> DigestData | None:
     """Everything a digest shows for the window `since`–`until`. `personal=False` skips named data."""
-    plan = await current_plan(session, plan_key)
+    plan = await current_plan(session, plan_key, today=until.date())
     if plan is None:
         return None
     objectives = list(
@@ -128,7 +130,7 @@ async def gather(
     actions: list[ActionRow] = []
     for a in (
         await session.execute(
-            select(Action.id, Action.key, Action.title, Action.objective_id, Action.status)
+            select(Action.id, Action.key, Action.title, Action.objective_id, Action.status, Action.team)
             .where(Action.plan_id == plan.id, Action.archived_at.is_(None))
             .order_by(Action.position)
         )
@@ -136,7 +138,13 @@ async def gather(
         keys[a.id] = a.key
         actions.append(
             ActionRow(
-                a.id, a.key, a.title, a.objective_id, a.status, before.get(a.id, Status.NOT_STARTED.value)
+                a.id,
+                a.key,
+                a.title,
+                a.objective_id,
+                a.status,
+                before.get(a.id, Status.NOT_STARTED.value),
+                a.team,
             )
         )
     for row in (await session.execute(latest_per_action(plan.id, until=until, with_status=False))).all():
@@ -170,7 +178,7 @@ async def gather(
         coverage=await coverage(session, plan_id=plan.id, by="role"),
     )
     if personal:
-        data.overdue = await _overdue(session, until=until)
+        data.overdue = await _overdue(session, until=until, plan_id=plan.id)
         data.failed = await _failed(session, since=since)
     return data
 
@@ -189,13 +197,21 @@ def _evidence(row: object, keys: dict[int, str]) -> EvidenceRow:
     )
 
 
-async def _overdue(session: AsyncSession, *, until: datetime) -> list[OverdueRow]:
-    """Asks still unanswered after at least one reminder, or escalated, by owner."""
+async def _overdue(session: AsyncSession, *, until: datetime, plan_id: int) -> list[OverdueRow]:
+    """The plan's asks still unanswered after at least one reminder, or escalated, by owner."""
     rows = (
         await session.execute(
-            select(Person.name, UpdateRequest.subject, UpdateRequest.period, UpdateRequest.escalated_at)
+            select(
+                Person.name,
+                UpdateRequest.subject,
+                UpdateRequest.period,
+                UpdateRequest.escalated_at,
+                UpdateRequest.action_id,
+            )
             .join(Person, Person.id == UpdateRequest.person_id)
+            .join(Action, Action.id == UpdateRequest.action_id)
             .where(
+                Action.plan_id == plan_id,
                 UpdateRequest.kind == outbox.ASK,
                 UpdateRequest.answered_at.is_(None),
                 (UpdateRequest.reminders > 0) | UpdateRequest.escalated_at.is_not(None),
@@ -205,7 +221,8 @@ async def _overdue(session: AsyncSession, *, until: datetime) -> list[OverdueRow
         )
     ).all()
     return [
-        OverdueRow(name, subject, period, escalated is not None) for name, subject, period, escalated in rows
+        OverdueRow(name, subject, period, escalated is not None, action_id)
+        for name, subject, period, escalated, action_id in rows
     ]
 
 

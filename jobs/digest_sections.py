@@ -20,6 +20,7 @@ from jobs.smt_sections import (
     failed_section,
     overdue_section,
     progress_section,
+    team_section,
 )
 from jobs.survey_jobs import survey_section
 
@@ -29,6 +30,7 @@ SMT_SECTIONS: tuple[SmtSection, ...] = (
     overdue_section,
     evidence_section,
     coverage_section,
+    team_section,
     coming_section,
     failed_section,
 )

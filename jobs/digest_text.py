@@ -12,6 +12,7 @@ from jobs.charts import status_by_objective
 from jobs.digest_data import ActionRow, DigestData
 from jobs.periods import long_date, period_for
 from storage.models import Cadence, Status
+from storage.plan_wording import PlanWording
 
 ATTENTION = (Status.AT_RISK.value, Status.OFF_TRACK.value)
 # How many changes per objective, and items per list, a digest names before it counts the rest.
@@ -20,7 +21,7 @@ MAX_LISTED = 12
 
 
 def group_name(role: str) -> str:
-    return {"smt": "SMT", "policy": "Policy team"}.get(role, role.capitalize())
+    return "SMT" if role == "smt" else role.capitalize()
 
 
 def blocks(lines: Sequence[str]) -> list[Part]:
@@ -87,12 +88,13 @@ def attention(data: DigestData, *, narratives: bool) -> list[Part]:
 
 
 def coming_up(data: DigestData, today: date) -> list[Part]:
-    half = period_for(Cadence.SIX_MONTHLY, today)
+    half = period_for(Cadence.SIX_MONTHLY, today, data.plan.year_start)
     review = half.end if half.end < data.plan.ends else data.plan.ends
+    reflection = PlanWording.of(data.plan).annual_reflection
     return [
         Heading("Coming up"),
         Text(
             f"- Six-monthly review: end of {escape(half.label)}, {long_date(review)}\n"
-            f"- Trustees' annual reflection: plan year ends {long_date(data.plan.ends)}"
+            f"- {escape(reflection[:1].upper() + reflection[1:])}: plan year ends {long_date(data.plan.ends)}"
         ),
     ]

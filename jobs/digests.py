@@ -1,8 +1,10 @@
-"""The weekly SMT digest and the monthly RECI digest: their outbox rows and their messages.
+"""The weekly SMT digest and the monthly network digest (`reci_digest`): their outbox rows and messages.
 
-A digest row is keyed on (kind, channel, period): the ISO week for the SMT digest, the month for RECI.
+Each plan active that day gets its own digests, in its own channels (the plan file's `channels`, else the
+SMT_CHANNEL / RECI_CHANNEL settings) and in its own words (`storage.plan_wording`). A digest row is keyed
+on (kind, channel, plan key, period): the ISO week for the SMT digest, the month for the network's.
 Writing it is idempotent, so the scheduled run, a rerun, and the catch-up at start-up post it once.
-The RECI digest carries no personal performance: no names, no overdue owners, no SMART objectives.
+The network digest carries no personal performance: no names, no overdue owners, no SMART objectives.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from jobs.digest_sections import RECI_SECTIONS, SMT_SECTIONS
 from jobs.digest_text import attention, coming_up, progress
 from jobs.periods import Period, iso_week, long_date, period_for, previous_period
 from jobs.timing import local_now
-from storage.models import Cadence, UpdateRequest
+from storage.models import Cadence, Plan, UpdateRequest
+from storage.plan_queries import active_plans
+from storage.plan_wording import PlanWording
 
 SMT_DIGEST = "smt_digest"
 RECI_DIGEST = "reci_digest"
@@ -38,25 +42,41 @@ def digest_period(kind: str, now: datetime, ctx: JobContext) -> Period:
     return iso_week(day) if kind == SMT_DIGEST else period_for(Cadence.MONTHLY, day)
 
 
+def digest_channel(kind: str, plan: Plan, ctx: JobContext) -> str:
+    """The plan's own channel for this digest, else the setting's."""
+    if kind == SMT_DIGEST:
+        return plan.smt_channel or ctx.settings.smt_channel
+    return plan.network_channel or ctx.settings.reci_channel
+
+
 async def enqueue_digest(session: AsyncSession, kind: str, *, now: datetime, ctx: JobContext) -> bool:
-    """Write the digest's row for the period containing `now`; False when it was already written."""
-    channel = ctx.settings.smt_channel if kind == SMT_DIGEST else ctx.settings.reci_channel
+    """Write each active plan's digest row for the period containing `now`; False when none was new."""
     period = digest_period(kind, now, ctx)
-    row = {
-        "kind": kind,
-        "recipient": outbox.channel_key(channel),
-        "subject": "",
-        "period": period.key,
-        "due_at": now,
-        "created_at": now,
-    }
-    return bool(await outbox.insert_new(session, [row]))
+    rows = [
+        {
+            "kind": kind,
+            "recipient": outbox.channel_key(digest_channel(kind, plan, ctx)),
+            "subject": plan.key,
+            "period": period.key,
+            "due_at": now,
+            "created_at": now,
+        }
+        for plan in await active_plans(session, today=_today(now, ctx))
+    ]
+    return bool(await outbox.insert_new(session, rows))
+
+
+def _row_channel(row: UpdateRequest) -> str:
+    return row.recipient.removeprefix("channel:")
 
 
 async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, now: datetime) -> Built:
-    data = await gather(session, since=now - timedelta(days=7), until=now, personal=True)
+    data = await gather(
+        session, since=now - timedelta(days=7), until=now, personal=True, plan_key=row.subject or None
+    )
     if data is None:
         return None
+    channel = _row_channel(row)
     parts: list[Part] = [
         Heading(f"SMT digest: {data.plan.name}"),
         Context(f"{len(data.actions)} actions · {row.period} · as of {long_date(now)}"),
@@ -71,19 +91,21 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
         message=Message(
             fallback=f"SMT digest for {row.period}: {len(data.actions)} actions", parts=tuple(parts)
         ),
-        describe=f"SMT digest for {row.period} to {ctx.settings.smt_channel}",
-        channel=ctx.settings.smt_channel,
+        describe=f"SMT digest for {row.period} to {channel}",
+        channel=channel,
     )
 
 
 async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext, now: datetime) -> Built:
     period = previous_period(Cadence.MONTHLY, _today(now, ctx))
     since = datetime.combine(period.start, datetime.min.time(), tzinfo=now.tzinfo)
-    data = await gather(session, since=since, until=now, personal=False)
+    data = await gather(session, since=since, until=now, personal=False, plan_key=row.subject or None)
     if data is None:
         return None
+    channel = _row_channel(row)
+    network = PlanWording.of(data.plan).network or "Network"
     parts: list[Part] = [
-        Heading(f"RECI digest: {data.plan.name}"),
+        Heading(f"{network[:1].upper() + network[1:]} digest: {data.plan.name}"),
         Context(f"{len(data.actions)} actions · progress since {long_date(period.start)}"),
         *progress(data, since_words="last month"),
         Divider(),
@@ -98,8 +120,8 @@ async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext,
         parts += list(await section(session, period, now))
     return Outgoing(
         message=Message(
-            fallback=f"RECI digest for {row.period}: {len(data.actions)} actions", parts=tuple(parts)
+            fallback=f"{network} digest for {row.period}: {len(data.actions)} actions", parts=tuple(parts)
         ),
-        describe=f"RECI digest for {row.period} to {ctx.settings.reci_channel}",
-        channel=ctx.settings.reci_channel,
+        describe=f"{network} digest for {row.period} to {channel}",
+        channel=channel,
     )

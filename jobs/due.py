@@ -1,5 +1,8 @@
-"""What is due: every (owner, action or measure) pair of the current plan and its current period, in a
-fixed number of queries whatever the size of the plan.
+"""What is due: every (owner, action or measure) pair of the plans active today and its current period,
+in a fixed number of queries whatever the size of the plans.
+
+Only active plans are asked about: a draft (before its start date) or a closed plan (after its end date)
+is never nudged. Each item's periods follow its own plan's start month.
 
 An update is due when the current period of the item's cadence has no update: no evidence on the action
 dated inside the period, and no answered ask. A measure is asked about on its own — under its action, in
@@ -18,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs.periods import Period, long_date, period_for
+from jobs.periods import DEFAULT_YEAR_START, Period, long_date, period_for
 from storage.models import (
     Action,
     ActionOwner,
@@ -32,7 +35,7 @@ from storage.models import (
 )
 from storage.models.enums import MEASURE_ONCE
 from storage.models.tracking import MEASURE_MARK, MEASURE_TITLE_PREFIX
-from storage.plan_queries import current_plan
+from storage.plan_queries import active_plans
 
 # A one-off measure is asked for from this long before its due date.
 ONCE_LEAD = timedelta(days=30)
@@ -52,18 +55,19 @@ class Owned:
     due_on: date | None = None
     # A measure that takes a figure: the nudge points the owner to the update form's number input.
     figure: bool = False
+    year_start: int = DEFAULT_YEAR_START
 
     def period(self, day: date) -> Period:
         if self.cadence == MEASURE_ONCE and self.due_on is not None:
             return Period(MEASURE_ONCE, f"by {long_date(self.due_on)}", self.due_on - ONCE_LEAD, self.due_on)
-        return period_for(self.cadence, day)
+        return period_for(self.cadence, day, self.year_start)
 
     def asked_on(self, day: date) -> bool:
         """Whether the item is asked about at all on `day` (an annual measure waits for its due month)."""
         if self.cadence == MEASURE_ONCE:
             return self.due_on is not None and day >= self.due_on - ONCE_LEAD
         if self.due_month is not None:
-            start = period_for(self.cadence, day).start
+            start = period_for(self.cadence, day, self.year_start).start
             months = (day.year - start.year) * 12 + day.month - start.month
             return months >= (self.due_month - start.month) % 12
         return True
@@ -94,9 +98,11 @@ class Snapshot:
         return latest is not None and latest.date() >= period.start
 
 
-async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> Snapshot:
-    plan = await current_plan(session)
-    if plan is None:
+async def snapshot(session: AsyncSession, *, now: datetime, earliest: date, today: date) -> Snapshot:
+    """What is owned in the plans active on `today` (the organisation's date), with the evidence since
+    `earliest`."""
+    plans = {p.id: p for p in await active_plans(session, today=today)}
+    if not plans:
         return Snapshot([], {}, {}, set())
     pairs = (
         await session.execute(
@@ -104,12 +110,12 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
             .join(ActionOwner, ActionOwner.action_id == Action.id)
             .join(Person, Person.email == ActionOwner.email)
             .where(
-                Action.plan_id == plan.id,
+                Action.plan_id.in_(plans),
                 Action.archived_at.is_(None),
                 Action.status != Status.DONE.value,
                 Person.active.is_(True),
             )
-            .order_by(Person.id, Action.position)
+            .order_by(Person.id, Action.plan_id, Action.position)
         )
     ).all()
     measures: dict[int, list[Measure]] = defaultdict(list)
@@ -119,7 +125,7 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
             select(Measure)
             .join(Action, Action.id == Measure.action_id)
             .where(
-                Action.plan_id == plan.id,
+                Action.plan_id.in_(plans),
                 Measure.archived_at.is_(None),
                 Measure.kind.in_(figure_kinds)
                 | ((Measure.kind == MeasureKind.EVIDENCE.value) & Measure.cadence.is_not(None)),
@@ -130,7 +136,8 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
         measures[measure.action_id].append(measure)
     owned: list[Owned] = []
     for action, person in pairs:
-        owned.append(Owned(person, action, action.key, action.cadence, action.title))
+        year_start = plans[action.plan_id].year_start
+        owned.append(Owned(person, action, action.key, action.cadence, action.title, year_start=year_start))
         for m in measures.get(action.id, []):
             owned.append(
                 Owned(
@@ -143,6 +150,7 @@ async def snapshot(session: AsyncSession, *, now: datetime, earliest: date) -> S
                     m.due_month,
                     m.due_on,
                     MeasureKind(m.kind).takes_figure,
+                    year_start,
                 )
             )
     since = datetime.combine(earliest, datetime.min.time(), tzinfo=now.tzinfo)

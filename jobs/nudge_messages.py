@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,12 +55,16 @@ async def build_nudge(session: AsyncSession, row: UpdateRequest, ctx: JobContext
             .order_by(Action.position, UpdateRequest.subject)
         )
     ).all()
-    if not asks:
-        return None
     waiting = _not_now(person, ctx, now)
-    if waiting is not None:
+    if waiting is not None and asks:
         return waiting
-    latest = await _latest_updates(session, [a.id for _, a in asks])
+    # An ask whose period ended while the message waited (downtime, quiet hours) is never sent under its
+    # stale label: the next tick asks for the current period instead, which folds the old ask into it.
+    today = local_now(now, person.timezone, ctx.settings).date()
+    current = [(ask, action) for ask, action in asks if not _stale(ask, today)]
+    if not current:
+        return None
+    latest = await _latest_updates(session, [a.id for _, a in current])
     items = [
         DueItem(
             action_key=action.key,
@@ -72,15 +76,20 @@ async def build_nudge(session: AsyncSession, row: UpdateRequest, ctx: JobContext
             measure=ask.measure_text,
             figure=ask.asks_figure,
         )
-        for ask, action in asks
+        for ask, action in current
     ]
     reminder = " (reminder)" if any(i.reminder for i in items) else ""
-    keys = ", ".join(dict.fromkeys(a.subject for a, _ in asks))
+    keys = ", ".join(dict.fromkeys(a.subject for a, _ in current))
     return Outgoing(
         message=nudge_message(person.name, items),
         describe=f"nudge{reminder} to {person.name}: {keys}",
         person=as_recipient(person),
     )
+
+
+def _stale(ask: UpdateRequest, today: date) -> bool:
+    end = (ask.payload or {}).get("period_end")
+    return isinstance(end, str) and date.fromisoformat(end) < today
 
 
 async def _latest_updates(session: AsyncSession, action_ids: list[int]) -> dict[int, str]:
@@ -101,7 +110,7 @@ async def _latest_updates(session: AsyncSession, action_ids: list[int]) -> dict[
 async def build_escalation(
     session: AsyncSession, row: UpdateRequest, ctx: JobContext, now: datetime
 ) -> Built:
-    """A message to the SMT lead of the owner's team naming the overdue actions."""
+    """A message to a lead of the team that owns the overdue actions, naming them."""
     lead = await recipient(session, row.person_id or 0)
     if lead is None or not lead.active:
         return None
@@ -125,7 +134,10 @@ async def build_escalation(
                     f"{escape(owner)} has not answered {counted(len(items), 'update request')} after "
                     f"{counted(ctx.settings.escalate_after_reminders, 'reminder')}:\n{lines}"
                 ),
-                Context("You get this because you lead their team. They are listed in the SMT digest too."),
+                Context(
+                    "You get this because you lead the team these actions belong to. "
+                    "They are listed in the SMT digest too."
+                ),
             ),
         ),
         describe=f"escalation to {lead.name} about {owner}: {', '.join(str(i['subject']) for i in items)}",

@@ -4,13 +4,17 @@ One tick decides everything in one transaction: for each owner it may nudge now 
 time zone, past their nudge time, outside quiet hours) it writes one `nudge` message row keyed on
 (owner, local date) and the `ask` rows it lists (see `storage.models.UpdateRequest`). The message row's
 unique key is what makes two runs at once, or a rerun, write it once; whoever wrote it attaches the asks.
-Follow-ups count working days from the first nudge: the k-th follow-up is due k × N working days after
-it; follow-ups 1…M are reminders (in that day's one message), follow-up M+1 escalates the ask.
+Each follow-up is due N working days after the last message that reached the owner about the ask (the
+first nudge, then each reminder, counted from when it was *sent*): follow-ups 1…M are reminders (in that
+day's one message), follow-up M+1 escalates the ask. Counting from the last send, not from the first nudge,
+keeps the spacing after downtime: a late reminder is never followed by an escalation one tick later.
+The escalation goes to the leads of the team that owns the action (the owner's team when it names none).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -21,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobs import outbox
 from jobs.config import EngineSettings
 from jobs.due import Owned, Snapshot, snapshot
-from jobs.periods import period_for
+from jobs.periods import Period, period_for
 from jobs.timing import local_now, may_nudge
 from jobs.workdays import working_days_between
 from storage.models import Cadence, Person, UpdateRequest
@@ -34,9 +38,13 @@ ESCALATION = "escalation"
 class Plan:
     """What one tick decided, before it is written."""
 
-    new: dict[int, list[tuple[Owned, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    new: dict[int, list[tuple[Owned, Period, str]]] = field(default_factory=lambda: defaultdict(list))
     reminders: dict[int, list[UpdateRequest]] = field(default_factory=lambda: defaultdict(list))
+    # Current asks an earlier message listed but never delivered (downtime): folded into today's message.
+    unsent: dict[int, list[UpdateRequest]] = field(default_factory=lambda: defaultdict(list))
     escalate: list[UpdateRequest] = field(default_factory=list)
+    # The team each escalated ask goes to (by ask id): the action's team, else the owner's.
+    teams: dict[int, str] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
     today: dict[int, date] = field(default_factory=dict)
 
@@ -52,10 +60,12 @@ class TickResult:
 async def plan_nudges(session: AsyncSession, *, now: datetime, settings: EngineSettings) -> TickResult:
     """Decide and write this tick's message, ask and escalation rows (caller commits)."""
     org_day = local_now(now, settings.timezone, settings).date()
-    earliest = min(period_for(c, org_day).start for c in Cadence)
-    snap = await snapshot(session, now=now, earliest=earliest)
+    # The longest period in use starts at most a plan year back, whatever month each plan's year starts in.
+    earliest = min(period_for(Cadence.ANNUAL, org_day, month).start for month in range(1, 13))
+    snap = await snapshot(session, now=now, earliest=earliest, today=org_day)
     asks = await _current_asks(session, since=datetime.combine(earliest, time(0), tzinfo=now.tzinfo))
-    decided = _decide(snap, asks, now=now, settings=settings)
+    last_sent = await _last_sent(session, asks.values())
+    decided = _decide(snap, asks, last_sent, now=now, settings=settings)
     result = TickResult()
     message_rows = [
         {
@@ -67,26 +77,32 @@ async def plan_nudges(session: AsyncSession, *, now: datetime, settings: EngineS
             "due_at": now,
             "created_at": now,
         }
-        for pid in sorted(set(decided.new) | set(decided.reminders))
+        for pid in sorted(set(decided.new) | set(decided.reminders) | set(decided.unsent))
     ]
     written = await outbox.insert_new(session, message_rows)
     ask_rows: list[dict[str, Any]] = []
     for (_, recipient, _, _), message_id in written.items():
         pid = int(recipient.split(":")[1])
         result.messages += 1
-        for item, period_key, label in decided.new.get(pid, []):
+        for item, period, label in decided.new.get(pid, []):
             ask_rows.append(
                 {
                     "kind": outbox.ASK,
                     "recipient": recipient,
                     "subject": item.subject,
-                    "period": period_key,
+                    "period": period.key,
                     "person_id": pid,
                     "action_id": item.action.id,
                     "parent_id": message_id,
                     "due_at": now,
                     "created_at": now,
-                    "payload": {"period_label": label, "title": item.title, "figure": item.figure},
+                    # The period's end lets the sender drop an ask that went stale while it waited.
+                    "payload": {
+                        "period_label": label,
+                        "title": item.title,
+                        "figure": item.figure,
+                        "period_end": period.end.isoformat(),
+                    },
                 }
             )
         for ask in decided.reminders.get(pid, []):
@@ -96,6 +112,12 @@ async def plan_nudges(session: AsyncSession, *, now: datetime, settings: EngineS
                 .values(reminders=ask.reminders + 1, parent_id=message_id)
             )
             result.reminders += int(getattr(moved, "rowcount", 0) or 0)
+        for ask in decided.unsent.get(pid, []):
+            await session.execute(
+                update(UpdateRequest)
+                .where(UpdateRequest.id == ask.id, UpdateRequest.sent_at.is_(None))
+                .values(parent_id=message_id)
+            )
     result.new_asks = len(await outbox.insert_new(session, ask_rows))
     result.escalated = await _escalate(session, decided, now=now)
     return result
@@ -113,9 +135,23 @@ async def _current_asks(
     return {(r.person_id or 0, r.subject, r.period): r for r in rows}
 
 
+async def _last_sent(session: AsyncSession, asks: Iterable[UpdateRequest]) -> dict[int, datetime]:
+    """When the message that last listed each ask was sent, by message id (unsent ones are missing)."""
+    parents = {a.parent_id for a in asks if a.parent_id is not None}
+    if not parents:
+        return {}
+    rows = await session.execute(
+        select(UpdateRequest.id, UpdateRequest.sent_at).where(
+            UpdateRequest.id.in_(parents), UpdateRequest.sent_at.is_not(None)
+        )
+    )
+    return {row_id: sent for row_id, sent in rows.all() if sent is not None}
+
+
 def _decide(
     snap: Snapshot,
     asks: dict[tuple[int, str, str], UpdateRequest],
+    last_sent: dict[int, datetime],
     *,
     now: datetime,
     settings: EngineSettings,
@@ -136,18 +172,27 @@ def _decide(
         decided.today[item.person.id] = today
         ask = asks.get((item.person.id, item.subject, period.key))
         if ask is None:
-            decided.new[item.person.id].append((item, period.key, period.label))
+            decided.new[item.person.id].append((item, period, period.label))
             continue
-        if ask.answered_at is not None or ask.escalated_at is not None or ask.sent_at is None:
+        if ask.answered_at is not None or ask.escalated_at is not None:
             continue
-        first_day = local_now(ask.sent_at, item.person.timezone, settings).date()
-        follow_up = ask.reminders + 1
-        if working_days_between(first_day, today) < follow_up * every:
+        if ask.sent_at is None:
+            decided.unsent[item.person.id].append(ask)
             continue
-        if follow_up <= settings.escalate_after_reminders:
+        # The latest reminder's message, once sent; a reminder still waiting to go out holds the clock.
+        last = last_sent.get(ask.parent_id) if ask.parent_id is not None else None
+        if last is None and ask.reminders == 0:
+            last = ask.sent_at
+        if last is None:
+            continue
+        last_day = local_now(last, item.person.timezone, settings).date()
+        if working_days_between(last_day, today) < every:
+            continue
+        if ask.reminders + 1 <= settings.escalate_after_reminders:
             decided.reminders[item.person.id].append(ask)
         else:
             decided.escalate.append(ask)
+            decided.teams[ask.id] = item.action.team or item.person.team
     return decided
 
 
@@ -167,11 +212,11 @@ async def _escalate(session: AsyncSession, decided: Plan, *, now: datetime) -> l
         ).all()
     )
     leads = await _leads_by_team(session)
-    by_owner: dict[int, list[dict[str, str]]] = defaultdict(list)
+    by_owner: dict[tuple[int, str], list[dict[str, str]]] = defaultdict(list)
     for ask in decided.escalate:
         if ask.id in marked and ask.person_id is not None:
             payload = ask.payload or {}
-            by_owner[ask.person_id].append(
+            by_owner[(ask.person_id, decided.teams.get(ask.id, ""))].append(
                 {
                     "subject": ask.subject,
                     "title": str(payload.get("title", "")),
@@ -180,24 +225,27 @@ async def _escalate(session: AsyncSession, decided: Plan, *, now: datetime) -> l
             )
     rows: list[dict[str, Any]] = []
     out: list[str] = []
-    for owner_id, items in by_owner.items():
+    # One message per (lead, owner) a day, whichever of the lead's teams the overdue actions belong to.
+    per_lead: dict[tuple[int, int], list[dict[str, str]]] = defaultdict(list)
+    for (owner_id, team), items in by_owner.items():
         owner = decided.people[owner_id]
         out += [f"{i['subject']} ({owner.name})" for i in items]
-        for lead in leads.get(owner.team.strip().lower(), []):
-            if lead.id == owner_id:
-                continue
-            rows.append(
-                {
-                    "kind": ESCALATION,
-                    "recipient": outbox.person_key(lead.id),
-                    "subject": outbox.person_key(owner_id),
-                    "period": decided.today[owner_id].isoformat(),
-                    "person_id": lead.id,
-                    "due_at": now,
-                    "created_at": now,
-                    "payload": {"owner": owner.name, "items": items},
-                }
-            )
+        for lead in leads.get(team.strip().lower(), []):
+            if lead.id != owner_id:
+                per_lead[(lead.id, owner_id)] += items
+    for (lead_id, owner_id), items in per_lead.items():
+        rows.append(
+            {
+                "kind": ESCALATION,
+                "recipient": outbox.person_key(lead_id),
+                "subject": outbox.person_key(owner_id),
+                "period": decided.today[owner_id].isoformat(),
+                "person_id": lead_id,
+                "due_at": now,
+                "created_at": now,
+                "payload": {"owner": decided.people[owner_id].name, "items": items},
+            }
+        )
     await outbox.insert_new(session, rows)
     return out
 

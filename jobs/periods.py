@@ -1,8 +1,11 @@
-"""Reporting periods in the plan's own year (April–March): months, financial quarters, halves, years, weeks.
+"""Reporting periods in each plan's own year: months, quarters, halves, years, weeks.
 
-Every period has a stable key stored on outbox rows ("2024-10", "2024-Q3", "2024-H2", "2024-FY",
-"2024-W41") and a label people read ("October 2024", "Q3 2024/25 (Oct–Dec)"). A financial year is named by
-the calendar year it starts in, so "2024-Q3" is October–December 2024 and "2024-Q4" is January–March 2025.
+A plan year starts in the plan's own start month (April for a UK financial year, August for a university,
+January for a calendar year), so a plan starting 1 August 2024 has quarters Aug–Oct, Nov–Jan, Feb–Apr and
+May–Jul. Every period has a stable key stored on outbox rows ("2024-10", "2024-Q3", "2024-H2", "2024-FY",
+"2024-W41") and a label people read ("October 2024", "Q3 2024/25 (Oct–Dec)"). A plan year is named by the
+calendar year it starts in, so for an April plan "2024-Q3" is October–December 2024 and "2024-Q4" is
+January–March 2025.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from datetime import date, timedelta
 
 from storage.models import Cadence
 
-# The plan year starts in April (UK financial year).
-YEAR_START_MONTH = 4
+# When nothing says otherwise (no plan yet), the plan year starts in April: the UK financial year.
+DEFAULT_YEAR_START = 4
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS_PER_PERIOD = {
     Cadence.MONTHLY: 1,
@@ -46,13 +49,23 @@ def _month_end(year: int, month: int) -> date:
     return date(next_year, next_month, 1) - timedelta(days=1)
 
 
-def fiscal_year(day: date) -> int:
-    """The calendar year the plan year containing `day` started in."""
-    return day.year if day.month >= YEAR_START_MONTH else day.year - 1
+def fiscal_year(day: date, year_start: int = DEFAULT_YEAR_START) -> int:
+    """The calendar year the plan year containing `day` started in (`year_start` is its first month)."""
+    return day.year if day.month >= year_start else day.year - 1
 
 
-def period_for(cadence: str | Cadence, day: date) -> Period:
-    """The period of `cadence` that contains `day`. Unknown cadences read as monthly (the default)."""
+def year_label(first_year: int, year_start: int = DEFAULT_YEAR_START) -> str:
+    """'2024/25' for a year across two calendar years; '2024' for a plan year starting in January."""
+    return str(first_year) if year_start == 1 else f"{first_year}/{(first_year + 1) % 100:02d}"
+
+
+def period_for(cadence: str | Cadence, day: date, year_start: int = DEFAULT_YEAR_START) -> Period:
+    """The period of `cadence` that contains `day`, in a plan year starting in month `year_start`.
+
+    Unknown cadences read as monthly (the default).
+    """
+    if not 1 <= year_start <= 12:
+        raise ValueError(f"a plan year starts in a month 1–12, not {year_start}")
     try:
         kind = Cadence(cadence)
     except ValueError:
@@ -65,29 +78,29 @@ def period_for(cadence: str | Cadence, day: date) -> Period:
             end=_month_end(day.year, day.month),
         )
     size = _MONTHS_PER_PERIOD[kind]
-    fy = fiscal_year(day)
-    offset = (day.year - fy) * 12 + day.month - YEAR_START_MONTH
+    fy = fiscal_year(day, year_start)
+    offset = (day.year - fy) * 12 + day.month - year_start
     number = offset // size + 1
-    start_year, start_month = _add_months(fy, YEAR_START_MONTH, (number - 1) * size)
+    start_year, start_month = _add_months(fy, year_start, (number - 1) * size)
     end_year, end_month = _add_months(start_year, start_month, size - 1)
     start = date(start_year, start_month, 1)
     end = _month_end(end_year, end_month)
     span = f"{_MONTH_ABBR[start_month - 1]}–{_MONTH_ABBR[end_month - 1]}"
-    year_label = f"{fy}/{(fy + 1) % 100:02d}"
+    named = year_label(fy, year_start)
     if kind is Cadence.QUARTERLY:
-        return Period(f"{fy}-Q{number}", f"Q{number} {year_label} ({span})", start, end)
+        return Period(f"{fy}-Q{number}", f"Q{number} {named} ({span})", start, end)
     if kind is Cadence.SIX_MONTHLY:
-        return Period(f"{fy}-H{number}", f"H{number} {year_label} ({span})", start, end)
-    return Period(f"{fy}-FY", f"Plan year {year_label}", start, end)
+        return Period(f"{fy}-H{number}", f"H{number} {named} ({span})", start, end)
+    return Period(f"{fy}-FY", f"Plan year {named}", start, end)
 
 
-def next_period(cadence: str | Cadence, day: date) -> Period:
+def next_period(cadence: str | Cadence, day: date, year_start: int = DEFAULT_YEAR_START) -> Period:
     """The period right after the one containing `day`."""
-    return period_for(cadence, period_for(cadence, day).end + timedelta(days=1))
+    return period_for(cadence, period_for(cadence, day, year_start).end + timedelta(days=1), year_start)
 
 
-def previous_period(cadence: str | Cadence, day: date) -> Period:
-    return period_for(cadence, period_for(cadence, day).start - timedelta(days=1))
+def previous_period(cadence: str | Cadence, day: date, year_start: int = DEFAULT_YEAR_START) -> Period:
+    return period_for(cadence, period_for(cadence, day, year_start).start - timedelta(days=1), year_start)
 
 
 def iso_week(day: date) -> Period:

@@ -85,7 +85,7 @@ async def build_review_pack(
     session: AsyncSession, *, start: date, end: date, now: datetime, plan_key: str | None = None
 ) -> ReviewPack | None:
     """Everything from `start` to `end` inclusive (UTC days), in a fixed number of queries."""
-    plan: Plan | None = await current_plan(session, plan_key)
+    plan: Plan | None = await current_plan(session, plan_key, today=end)
     if plan is None:
         return None
     since, until = _moment(start), _moment(end + timedelta(days=1)) - timedelta(microseconds=1)

@@ -8,14 +8,12 @@ from datetime import date
 
 from handlers.markup import bold, escape
 from handlers.messages import Divider, Heading, Part, Text
-from jobs.digest_data import DigestData
+from jobs.digest_data import ActionRow, DigestData
 from jobs.digest_text import MAX_LISTED, attention, blocks, coming_up, group_name, progress
 from storage.models import Status
+from storage.plan_wording import PlanWording
 
 SmtSection = Callable[[DigestData, date], Sequence[Part]]
-
-# SMART coverage the SMT digest reports (the plan's INF-3 and the SMT's own commitment).
-COVERAGE_ROLES = ("policy", "smt")
 
 
 def progress_section(data: DigestData, _today: date) -> Sequence[Part]:
@@ -49,7 +47,9 @@ def evidence_section(data: DigestData, _today: date) -> Sequence[Part]:
 
 
 def coverage_section(data: DigestData, _today: date) -> Sequence[Part]:
-    coverage = [c for c in data.coverage if c.group in COVERAGE_ROLES]
+    # The roles whose coverage the plan file asks for; every role when it names none.
+    roles = PlanWording.of(data.plan).coverage_roles
+    coverage = [c for c in data.coverage if not roles or c.group in roles]
     lines = [
         f"- {bold(group_name(c.group))}: {c.agreed} / {c.eligible}"
         + (f" (missing: {escape(', '.join(c.missing))})" if c.missing else "")
@@ -57,6 +57,27 @@ def coverage_section(data: DigestData, _today: date) -> Sequence[Part]:
     ]
     heading = Heading("SMART objectives (agreed / eligible, probation excluded)")
     return [heading, *(blocks(lines) or [Text("No eligible people.")])]
+
+
+def team_section(data: DigestData, _today: date) -> Sequence[Part]:
+    """Accountability within teams: per owning team, the share of its actions on track and overdue."""
+    overdue_actions = {o.action_id for o in data.overdue if o.action_id is not None}
+    teams: dict[str, list[ActionRow]] = {}
+    for action in data.actions:
+        teams.setdefault(action.team or "No team", []).append(action)
+    lines = []
+    for team, actions in sorted(teams.items()):
+        on_track = sum(a.status in (Status.ON_TRACK.value, Status.DONE.value) for a in actions)
+        overdue = sum(a.id in overdue_actions for a in actions)
+        lines.append(
+            f"- {bold(escape(team))}: {len(actions)} actions · {_percent(on_track, len(actions))} on track "
+            f"or done · {_percent(overdue, len(actions))} with an overdue update"
+        )
+    return [Heading("By team"), *blocks(lines)] if lines else []
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
 
 
 def coming_section(data: DigestData, today: date) -> Sequence[Part]:

@@ -1,7 +1,8 @@
 """One action in full for /commitments KEY, in three indexed queries however large the plan or its evidence.
 
 1. the action, its objective's key and name, and its evidence count (a scalar subquery on the
-   (action_id, created_at) index); the current plan is a subquery too, so it costs no round trip;
+   (action_id, created_at) index); the plan is a join ordered by its state on the day (no extra round
+   trip);
 2. its steps, outcomes, measures and owners (with names) as one UNION ALL of typed rows;
 3. its latest evidence row (a backward scan of the same index, one row).
 """
@@ -9,12 +10,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Boolean, ColumnElement, String, Subquery, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.lookups import current_plan_id
-from storage.models import Action, ActionOwner, ActionStep, Evidence, Measure, Objective, Outcome, Person
+from storage.models import (
+    Action,
+    ActionOwner,
+    ActionStep,
+    Evidence,
+    Measure,
+    Objective,
+    Outcome,
+    Person,
+    Plan,
+)
+from storage.plan_queries import plan_rank
 from storage.read_cache import cached_read
 
 
@@ -42,16 +54,22 @@ class ActionDetail:
 
 
 @cached_read
-async def action_detail(session: AsyncSession, *, key: str) -> ActionDetail | None:
-    """The live action `key` of the current plan in full, or None."""
+async def action_detail(
+    session: AsyncSession, *, key: str, today: date, plan_key: str | None = None
+) -> ActionDetail | None:
+    """The live action `key` in full, or None: from plan `plan_key` when given, else from an active plan
+    first (several may run at once), then a closed one, then a draft."""
     count = select(func.count()).where(Evidence.action_id == Action.id).scalar_subquery()
-    row = (
-        await session.execute(
-            select(Action, Objective.key, Objective.name, count)
-            .join(Objective, Objective.id == Action.objective_id)
-            .where(Action.plan_id == current_plan_id(), Action.key == key, Action.archived_at.is_(None))
-        )
-    ).first()
+    query = (
+        select(Action, Objective.key, Objective.name, count)
+        .join(Objective, Objective.id == Action.objective_id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Action.key == key, Action.archived_at.is_(None))
+    )
+    if plan_key is not None:
+        query = query.where(Plan.key == plan_key)
+    query = query.order_by(plan_rank(today), Plan.starts.desc(), Plan.id.desc()).limit(1)
+    row = (await session.execute(query)).first()
     if row is None:
         return None
     action: Action = row[0]

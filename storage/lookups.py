@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,21 +21,30 @@ from storage.models import (
     SmartObjective,
     Status,
 )
+from storage.plan_queries import plan_rank
 from storage.read_cache import cached_read
 from storage.search_index import SearchDoc, SearchIndex
 
 
-def current_plan_id() -> ScalarSelect[int]:
-    """The current plan (the one that started most recently) as a subquery, saving a round trip."""
-    return select(Plan.id).order_by(Plan.starts.desc(), Plan.id.desc()).limit(1).scalar_subquery()
+def current_plan_id(today: date) -> ScalarSelect[int]:
+    """The plan current on `today` (see `storage.plan_queries`) as a subquery, saving a round trip."""
+    return (
+        select(Plan.id)
+        .order_by(plan_rank(today), Plan.starts.desc(), Plan.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
-async def live_action(session: AsyncSession, *, key: str) -> Action | None:
-    """A live action of the current plan by key, without its children."""
+async def live_action(session: AsyncSession, *, key: str, today: date) -> Action | None:
+    """A live action by key, without its children: from an active plan first (several may run at once),
+    else from the plan a look-up would show."""
     return await session.scalar(
-        select(Action).where(
-            Action.plan_id == current_plan_id(), Action.key == key, Action.archived_at.is_(None)
-        )
+        select(Action)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Action.key == key, Action.archived_at.is_(None))
+        .order_by(plan_rank(today), Plan.starts.desc(), Plan.id.desc())
+        .limit(1)
     )
 
 
@@ -62,13 +72,13 @@ async def owners_named(session: AsyncSession, *, action_id: int) -> list[tuple[s
 
 
 @cached_read
-async def action_keys(session: AsyncSession) -> list[str]:
+async def action_keys(session: AsyncSession, *, today: date) -> list[str]:
     """Every live action key of the current plan, in plan order."""
     return list(
         (
             await session.scalars(
                 select(Action.key)
-                .where(Action.plan_id == current_plan_id(), Action.archived_at.is_(None))
+                .where(Action.plan_id == current_plan_id(today), Action.archived_at.is_(None))
                 .order_by(Action.position, Action.id)
             )
         ).all()
@@ -167,14 +177,14 @@ async def search_index(session: AsyncSession, *, plan_id: int) -> SearchIndex:
 
 
 @cached_read
-async def actions_owned(session: AsyncSession, *, email: str) -> list[ActionLine]:
+async def actions_owned(session: AsyncSession, *, email: str, today: date) -> list[ActionLine]:
     """The live actions of the current plan this email owns, in plan order."""
     rows = await session.execute(
         select(Action.key, Action.title, Action.status)
         .join(ActionOwner, ActionOwner.action_id == Action.id)
         .where(
             ActionOwner.email == email,
-            Action.plan_id == current_plan_id(),
+            Action.plan_id == current_plan_id(today),
             Action.archived_at.is_(None),
         )
         .order_by(Action.position, Action.id)

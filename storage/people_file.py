@@ -62,8 +62,19 @@ def parse_bool(value: str) -> bool | None:
     return None
 
 
-def load_people_file(path: Path, *, known_roles: set[str], default_timezone: str) -> list[PersonSpec]:
-    """Read and validate a people CSV; raise `InvalidFile` listing every problem with its line."""
+def load_people_file(
+    path: Path,
+    *,
+    known_roles: set[str],
+    default_timezone: str,
+    known_teams: frozenset[str] = frozenset(),
+) -> list[PersonSpec]:
+    """Read and validate a people CSV; raise `InvalidFile` listing every problem with its line.
+
+    A team in `leads` must exist: be someone's team in this file, or in `known_teams` (the teams of the
+    plans and of the people already imported).
+    A misspelt team would otherwise send its escalations nowhere, silently.
+    """
     filename = str(path)
     header, rows = read_csv_rows(path)
     problems: list[Problem] = []
@@ -118,6 +129,18 @@ def load_people_file(path: Path, *, known_roles: set[str], default_timezone: str
                 line=line,
             )
         )
+    teams = {t.lower() for t in known_teams} | {p.team.lower() for p in people if p.team}
+    for person in people:
+        for team in person.leads:
+            if team.lower() not in teams:
+                problems.append(
+                    Problem(
+                        filename,
+                        person.line,
+                        "leads",
+                        f"no team {team!r} (no one is in it and no plan names it)",
+                    )
+                )
     if problems:
         raise InvalidFile(problems)
     return people

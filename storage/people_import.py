@@ -1,4 +1,8 @@
-"""Import the people file: keyed by email, in place, idempotent; people who left are deactivated."""
+"""Import the people file: keyed by email, in place, idempotent.
+
+People missing from the file are only reported, unless the caller asks to deactivate them: a partial
+file (two lines pasted to add a starter) must never switch off everyone else.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import audit
-from storage.models import Person, PersonRole, PlatformIdentity, Role
+from storage.models import Action, Person, PersonRole, PlatformIdentity, Role
 from storage.models.enums import Platform
 from storage.people_file import PersonSpec
 
@@ -21,7 +25,15 @@ class PeopleReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    # Active people the file leaves out; deactivated only when asked (then also in `deactivated`).
+    missing: list[str] = field(default_factory=list)
     total: int = 0
+    active_before: int = 0
+
+    @property
+    def missing_share(self) -> float:
+        """The missing people as a share of those active before the import (0 when there were none)."""
+        return len(self.missing) / self.active_before if self.active_before else 0.0
 
     @property
     def changed(self) -> bool:
@@ -32,10 +44,31 @@ async def known_roles(session: AsyncSession) -> set[str]:
     return set((await session.scalars(select(Role.name))).all())
 
 
+async def known_teams(session: AsyncSession) -> frozenset[str]:
+    """Every team an active person is in or a plan's live action names (a people file may name a team's
+    lead before anyone joins it, and a partial file may name a lead of a team it does not list)."""
+    actions = await session.scalars(
+        select(Action.team).where(Action.team != "", Action.archived_at.is_(None)).distinct()
+    )
+    people = await session.scalars(
+        select(Person.team).where(Person.team != "", Person.active.is_(True)).distinct()
+    )
+    return frozenset(actions.all()) | frozenset(people.all())
+
+
 async def import_people(
-    session: AsyncSession, people: list[PersonSpec], *, now: datetime, actor: str = "cli"
+    session: AsyncSession,
+    people: list[PersonSpec],
+    *,
+    now: datetime,
+    actor: str = "cli",
+    deactivate_missing: bool = False,
 ) -> PeopleReport:
-    """Apply the people file inside the caller's transaction. Nothing is committed here."""
+    """Apply the people file inside the caller's transaction. Nothing is committed here.
+
+    Active people left out of the file are listed in `missing`; with `deactivate_missing` they are
+    also deactivated (kept for their evidence, never nudged).
+    """
     report = PeopleReport(total=len(people))
     existing = {
         p.email: p
@@ -45,6 +78,7 @@ async def import_people(
             )
         ).all()
     }
+    report.active_before = sum(1 for p in existing.values() if p.active)
     for spec in people:
         person = existing.get(spec.email)
         values: dict[str, Any] = {
@@ -86,6 +120,9 @@ async def import_people(
     listed = {p.email for p in people}
     for email, person in existing.items():
         if email not in listed and person.active:
+            report.missing.append(email)
+            if not deactivate_missing:
+                continue
             person.active = False
             person.updated_at = now
             report.deactivated.append(email)

@@ -6,14 +6,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from storage.measure_spec import MeasureSpec, read_measure
 from storage.models.enums import Cadence
 from storage.people_file import EMAIL_PATTERN
 from storage.yaml_nodes import InvalidFile, MapReader, Problem, Problems, compose
 
+# The wording fields (as `storage.plan_wording` reads them; kept here so the file parser needs no model).
+WORDING_TEXT = ("organisation", "subject", "network", "network_name", "board")
+WORDING_FIELDS = (*WORDING_TEXT, "coverage_roles")
 ACTION_KEY = re.compile(r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,4}$")
 OBJECTIVE_KEY = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 CADENCES = {c.value for c in Cadence}
@@ -51,6 +55,10 @@ class PlanSpec:
     review_cadence: str = Cadence.SIX_MONTHLY.value
     description: str = ""
     objectives: tuple[ObjectiveSpec, ...] = field(default_factory=tuple)
+    # The plan's own words (see `storage.plan_wording`), and where its digests go ("" = the settings).
+    wording: dict[str, Any] = field(default_factory=dict)
+    smt_channel: str = ""
+    network_channel: str = ""
 
     @property
     def actions(self) -> list[ActionSpec]:
@@ -80,7 +88,13 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         problems.add(root, "plan", "is missing")
         raise InvalidFile(problems.items)
     plan = MapReader(plan_node, "plan", problems)
-    plan.check_known({"key", "name", "starts", "ends", "review_cadence", "description"})
+    plan.check_known(
+        {"key", "name", "starts", "ends", "review_cadence", "description", "wording", "channels"}
+    )
+    wording = _wording(plan, problems)
+    channels = _sub_map(plan, "channels", problems)
+    if channels is not None:
+        channels.check_known({"smt", "network"})
     starts = _date(plan, "starts")
     ends = _date(plan, "ends")
     if starts and ends and ends <= starts:
@@ -98,6 +112,9 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         or Cadence.SIX_MONTHLY.value,
         description=plan.string("description", required=False),
         objectives=objectives,
+        wording=wording,
+        smt_channel=channels.string("smt", required=False) if channels else "",
+        network_channel=channels.string("network", required=False) if channels else "",
     )
     seen_keys: set[str] = set()
     for key in measure_keys_in_use(spec):
@@ -107,6 +124,32 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
     if problems:
         raise InvalidFile(problems.items)
     return spec
+
+
+def _sub_map(reader: MapReader, name: str, problems: Problems) -> MapReader | None:
+    node = reader.raw(name)
+    if node is None:
+        return None
+    if not isinstance(node, MappingNode):
+        problems.add(node, f"plan.{name}", "must be a map of names to values")
+        return None
+    return MapReader(node, f"plan.{name}", problems)
+
+
+def _wording(plan: MapReader, problems: Problems) -> dict[str, Any]:
+    reader = _sub_map(plan, "wording", problems)
+    if reader is None:
+        return {}
+    reader.check_known(set(WORDING_FIELDS))
+    out: dict[str, Any] = {}
+    for name in WORDING_TEXT:
+        value = reader.string(name, required=False)
+        if value:
+            out[name] = value
+    roles = [value.lower() for _, value in reader.strings("coverage_roles")]
+    if roles:
+        out["coverage_roles"] = roles
+    return out
 
 
 def _date(reader: MapReader, name: str) -> date | None:

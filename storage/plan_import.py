@@ -132,6 +132,9 @@ async def _upsert_plan(
         "ends": spec.ends,
         "review_cadence": spec.review_cadence,
         "description": spec.description,
+        "wording": spec.wording,
+        "smt_channel": spec.smt_channel,
+        "network_channel": spec.network_channel,
     }
     if plan is None:
         plan = Plan(key=spec.key, created_at=now, updated_at=now, **values)

@@ -1,8 +1,15 @@
-"""Reading the plan back: the current plan, its tree, one action in full."""
+"""Reading the plan back: which plan is current, the active plans, a plan's tree, one action in full.
+
+A plan is current on a day when it is active then (between its dates); before the first plan starts the
+draft is shown, after the last ends the closed one stays browsable. Importing next year's plan in
+February therefore leaves this year's plan current until 31 March.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -11,12 +18,43 @@ from storage.models import Action, Evidence, Objective, Person, Plan
 from storage.read_cache import cached_entity
 
 
+def plan_rank(today: date) -> ColumnElement[int]:
+    """0 for a plan active on `today`, 1 for a closed one, 2 for a draft: the order plans are preferred in."""
+    return case(
+        (Plan.starts > today, 2),
+        (Plan.ends < today, 1),
+        else_=0,
+    )
+
+
+def current_plan_query(today: date) -> Select[Plan]:
+    """Plans in the order `current_plan` prefers them on `today` (ties: the one that started last)."""
+    return select(Plan).order_by(plan_rank(today), Plan.starts.desc(), Plan.id.desc())
+
+
 @cached_entity
-async def current_plan(session: AsyncSession, key: str | None = None) -> Plan | None:
-    """The plan named by `key`, else the one that started most recently."""
-    query = select(Plan)
-    query = query.where(Plan.key == key) if key else query.order_by(Plan.starts.desc(), Plan.id.desc())
-    return await session.scalar(query.limit(1))
+async def current_plan(session: AsyncSession, key: str | None = None, *, today: date) -> Plan | None:
+    """The plan named by `key`, else the plan current on `today` (see the module docstring)."""
+    query = select(Plan).where(Plan.key == key) if key else current_plan_query(today)
+    plan: Plan | None = await session.scalar(query.limit(1))
+    return plan
+
+
+async def plan_named(session: AsyncSession, word: str, *, today: date) -> str | None:
+    """The key of the plan `word` names: its key, or a word of its name such as "2024/25"."""
+    wanted = word.strip().lower()
+    for plan in (await session.scalars(current_plan_query(today))).all():
+        if plan.key.lower() == wanted or wanted in plan.name.lower().split():
+            return plan.key
+    return None
+
+
+async def active_plans(session: AsyncSession, *, today: date) -> list[Plan]:
+    """Every plan active on `today`, in start order: the plans that are nudged and digested."""
+    rows = await session.scalars(
+        select(Plan).where(Plan.starts <= today, Plan.ends >= today).order_by(Plan.starts, Plan.id)
+    )
+    return list(rows.all())
 
 
 async def plan_tree(

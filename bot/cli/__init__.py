@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import typer
 
 from bot.cli.backup import backup_command, restore_command
+from bot.cli.common import FLAG
 from bot.cli.database import db_app
 from bot.cli.jobs import app as jobs_app
 from bot.cli.measures import app as measures_app
@@ -15,13 +18,37 @@ from bot.cli.run import run_command
 from bot.cli.slack import slack_app
 from bot.cli.teams import teams_app
 
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"nudgebot {version('nudgebot')}")
+        raise typer.Exit()
+
+
 app = typer.Typer(
+    rich_markup_mode=None,
     name="nudgebot",
     help="nudgebot keeps an organisation's action plan moving: nudges, evidence, digests, look-ups.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the installed version and exit.",
+        callback=_version,
+        is_eager=True,
+        metavar=FLAG,
+    ),
+) -> None:
+    """nudgebot keeps an organisation's action plan moving: nudges, evidence, digests, look-ups."""
+
+
 app.command("run")(run_command)
 app.add_typer(db_app, name="db")
 app.add_typer(plan_app, name="plan")

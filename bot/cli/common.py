@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.problems import database_problem
 from bot.settings import Settings, SettingsError, load_settings
@@ -54,6 +55,22 @@ def user_errors() -> Iterator[None]:
         fail(database_problem(exc), 1)
     except OSError as exc:
         fail(f"cannot reach the database or a file: {exc}", 1)
+
+
+# The wording every `--dry-run` uses, so a script can look for it.
+DRY_RUN_HELP = "Print what would change, and change nothing."
+DRY_RUN_NOTE = "Dry run: nothing was changed."
+# A flag takes no value: an empty metavar keeps typer from showing "<bool>" beside it in the help.
+FLAG = ""
+
+
+@asynccontextmanager
+async def transaction(core: Core, *, dry_run: bool) -> AsyncIterator[AsyncSession]:
+    """One session in one transaction: committed at the end, or rolled back for a dry run or an error."""
+    async with core.deps.sessions() as session, session.begin() as tx:
+        yield session
+        if dry_run:
+            await tx.rollback()
 
 
 def run_with_core(work: Callable[[Core], Awaitable[T]], *, migrate: bool = True) -> T:

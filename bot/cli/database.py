@@ -8,7 +8,7 @@ from bot.cli.common import console, run_with_core
 from bot.wiring import Core
 from storage.migrate import current_revision, head_revision
 
-db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+db_app = typer.Typer(rich_markup_mode=None, help="The database schema.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from bot.cli.common import console, fail, run_with_core, settings_or_exit
+from bot.cli.common import FLAG, console, fail, run_with_core, settings_or_exit
 from bot.platforms import combined_messenger, configured_platforms
 from bot.scheduling import engine_settings, job_context
 from bot.wiring import Core
@@ -19,9 +19,12 @@ from handlers.messages import Buttons, Context, Divider, Fields, Heading, Image,
 from handlers.messenger import MessageRef, Messenger, Recipient
 from jobs.catalogue import CATALOGUE, UnknownJob, next_run, run_job
 from jobs.context import JobReport
+from jobs.preview import NotPreviewable, preview_job
 from storage.clock import SystemClock
 
-app = typer.Typer(help="The bot's scheduled jobs: nudges, reminders, digests.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="The bot's scheduled jobs: nudges, reminders, digests.", no_args_is_help=True
+)
 
 
 class ConsoleMessenger:
@@ -94,19 +97,39 @@ def _parse_at(raw: str | None, timezone: str) -> datetime:
 
 @app.command("run")
 def run_command(
-    name: str = typer.Argument(..., help=f"The job: {', '.join(CATALOGUE)}."),
+    name: str = typer.Argument(..., help=f"The job: {', '.join(CATALOGUE)}.", metavar="NAME"),
     at: str = typer.Option(
-        None, "--at", help="Run as of this moment (ISO; local time unless it has an offset)."
+        None,
+        "--at",
+        help="Run as of this moment (ISO; local time unless it has an offset).",
+        metavar="ISO-TIME",
+    ),
+    record: bool = typer.Option(
+        False,
+        "--record",
+        help="With no chat platform configured: record the run (mark messages sent) instead of a dry run.",
+        metavar=FLAG,
     ),
 ) -> None:
-    """Run one job now, as of `--at`, and print what it sent."""
+    """Run one job now, as of --at, and print what it sent.
+
+    With no chat platform configured the messages are printed here and nothing is recorded, so the
+    real nudges are not used up; --record marks them sent as a real run would.
+    """
     settings = settings_or_exit()
     if name not in CATALOGUE:
         fail(f"no job {name!r}; the jobs are: {', '.join(CATALOGUE)}")
     moment = _parse_at(at, settings.timezone)
 
     async def work(core: Core) -> JobReport:
-        return await run_job(job_context(core, _messenger(core)), name, at=moment)
+        messenger = _messenger(core)
+        ctx = job_context(core, messenger)
+        if isinstance(messenger, ConsoleMessenger) and not record:
+            try:
+                return await preview_job(ctx, name, at=moment)
+            except NotPreviewable:
+                fail(f"{name} cannot be shown without recording it; pass --record to run it for real")
+        return await run_job(ctx, name, at=moment)
 
     try:
         report = run_with_core(work)

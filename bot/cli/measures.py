@@ -31,7 +31,7 @@ def import_command(
 
     async def work(core: Core) -> FiguresReport:
         async with core.deps.sessions() as session, session.begin():
-            current = await current_plan(session, plan)
+            current = await current_plan(session, plan, today=core.deps.clock.now().date())
             if current is None:
                 fail("import a plan first: `nudgebot plan import FILE`")
             rows = await read_figures_file(session, file, current)
@@ -74,7 +74,7 @@ def show_command(
 
     async def work(core: Core) -> list[MeasureReport]:
         async with core.deps.sessions() as session:
-            current = await current_plan(session, plan)
+            current = await current_plan(session, plan, today=core.deps.clock.now().date())
             if current is None:
                 fail("import a plan first: `nudgebot plan import FILE`")
             pairs = await live_measures(session, current.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,9 +10,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from bot.cli.common import console, err_console, fail, run_with_core, user_errors
+from bot.cli.common import (
+    DRY_RUN_HELP,
+    DRY_RUN_NOTE,
+    FLAG,
+    console,
+    err_console,
+    fail,
+    run_with_core,
+    transaction,
+    user_errors,
+)
 from bot.wiring import Core
+from jobs.periods import long_date
 from storage.models import Action, Person, Status
+from storage.plan_export import export_plan
 from storage.plan_file import load_plan_file
 from storage.plan_import import ImportReport, import_plan, unknown_owners
 from storage.plan_queries import (
@@ -22,23 +35,43 @@ from storage.plan_queries import (
     people_by_email,
     plan_tree,
 )
+from storage.rollover import RolloverReport, rollover
 
-app = typer.Typer(help="Import and look at the action plan.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode=None, help="Import and look at the action plan.", no_args_is_help=True)
 
 # Past this many actions a progress bar is worth showing.
 PROGRESS_THRESHOLD = 50
 
 
+@app.command("validate")
+def validate_command(
+    file: Path = typer.Argument(
+        ..., help="The plan file (YAML), e.g. plans/race-equality-2024-25.yaml.", metavar="FILE"
+    ),
+) -> None:
+    """Check a plan file without a database: every problem with its line, or a summary of the plan."""
+    with user_errors():
+        spec = load_plan_file(file)
+    console.print(
+        f"{file} is a valid plan: {spec.name} ({long_date(spec.starts)} to {long_date(spec.ends)}), "
+        f"{len(spec.objectives)} objectives, {len(spec.actions)} actions.",
+        highlight=False,
+    )
+
+
 @app.command("import")
 def import_command(
-    file: Path = typer.Argument(..., help="The plan file (YAML), e.g. plans/race-equality-2024-25.yaml."),
+    file: Path = typer.Argument(
+        ..., help="The plan file (YAML), e.g. plans/race-equality-2024-25.yaml.", metavar="FILE"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP, metavar=FLAG),
 ) -> None:
     """Validate the whole plan file, then import it in one transaction; removed actions are archived."""
     with user_errors():
         spec = load_plan_file(file)
 
     async def work(core: Core) -> ImportReport:
-        async with core.deps.sessions() as session, session.begin():
+        async with transaction(core, dry_run=dry_run) as session:
             total = len(spec.actions)
             with Progress(
                 TextColumn("importing actions"),
@@ -58,6 +91,78 @@ def import_command(
 
     report = run_with_core(work)
     _print_report(report)
+    if dry_run:
+        console.print(DRY_RUN_NOTE)
+
+
+@app.command("rollover")
+def rollover_command(
+    source: str = typer.Argument(..., help="The key of the plan to roll over from.", metavar="FROM"),
+    file: Path = typer.Argument(..., help="Next year's plan file (YAML).", metavar="TO-FILE"),
+    carry: str = typer.Option(
+        None,
+        "--carry",
+        help="Comma-separated keys to carry (default: every unfinished action both plans have).",
+        metavar="KEYS",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP, metavar=FLAG),
+) -> None:
+    """Import next year's plan and carry actions from FROM with their history; SMART objectives become
+    drafts to agree again."""
+    with user_errors():
+        spec = load_plan_file(file)
+    keys = {k.strip().upper() for k in carry.split(",") if k.strip()} if carry else None
+
+    async def work(core: Core) -> RolloverReport:
+        async with transaction(core, dry_run=dry_run) as session:
+            return await rollover(
+                session,
+                source_key=source,
+                spec=spec,
+                carry=keys,
+                now=core.deps.clock.now(),
+                filename=str(file),
+            )
+
+    report = run_with_core(work)
+    _print_report(report.imported)
+    would = "would carry" if dry_run else "carried"
+    carried = ", ".join(report.carried) or "nothing"
+    console.print(f"Rollover from {source}: {would} {len(report.carried)}: {carried}", highlight=False)
+    console.print(f"  SMART objectives copied as drafts to agree again: {report.objectives}")
+    if dry_run:
+        console.print(DRY_RUN_NOTE)
+
+
+@app.command("export")
+def export_command(
+    out: Path = typer.Option(None, "--out", help="The file to write; default: print it.", metavar="FILE"),
+    plan: str = typer.Option(
+        None, "--plan", help="The plan's key; defaults to the current plan.", metavar="PLAN"
+    ),
+) -> None:
+    """Write the plan as it stands (with changes made in chat, such as new owners) as a plan file."""
+
+    async def work(core: Core) -> str:
+        async with core.deps.sessions() as session:
+            current = await current_plan(session, plan, today=core.deps.clock.now().date())
+            if current is None:
+                fail("no plan imported yet; run `nudgebot plan import FILE` first")
+            return await export_plan(session, current)
+
+    text = run_with_core(work)
+    if out is None:
+        console.print(text, highlight=False, markup=False, end="")
+        return
+    # Write beside the target, then rename: an interrupted export never leaves half a file.
+    partial = out.with_name(out.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {exc.strerror}")
+    console.print(f"Wrote the plan to {out}.")
 
 
 def _print_report(report: ImportReport) -> None:
@@ -105,14 +210,18 @@ def status_text(status: str) -> str:
 
 @app.command("show")
 def show_command(
-    key: str = typer.Argument(None, help="An action key such as INF-1 to show that action in full."),
-    plan: str = typer.Option(None, "--plan", help="The plan's key; defaults to the most recent plan."),
+    key: str = typer.Argument(
+        None, help="An action key such as INF-1 to show that action in full.", metavar="KEY"
+    ),
+    plan: str = typer.Option(
+        None, "--plan", help="The plan's key; defaults to the current plan.", metavar="PLAN"
+    ),
 ) -> None:
     """Show the plan as a tree (objective → action → status, owners), or one action in full."""
 
     async def work(core: Core) -> None:
         async with core.deps.sessions() as session:
-            current = await current_plan(session, plan)
+            current = await current_plan(session, plan, today=core.deps.clock.now().date())
             if current is None:
                 fail("no plan imported yet; run `nudgebot plan import plans/race-equality-2024-25.yaml`")
             if key:

@@ -10,7 +10,7 @@ from bot.cli.common import console, fail, settings_or_exit
 from bot.teams.package import PackageError, write_package
 from handlers.features import build_router
 
-teams_app = typer.Typer(help="Microsoft Teams: the app package.", no_args_is_help=True)
+teams_app = typer.Typer(rich_markup_mode=None, help="Microsoft Teams: the app package.", no_args_is_help=True)
 
 
 @teams_app.command("package")

@@ -53,7 +53,7 @@ async def load_demo(deps: Deps, files: DemoFiles | None = None) -> bool:
         await import_people(session, people_specs, now=now, actor="sandbox")
         await import_plan(session, plan_spec, now=now, actor="sandbox")
         await session.flush()
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         assert plan is not None  # imported just above
         await import_objectives(
             session,
@@ -81,7 +81,7 @@ def demo_start(*, today: date, plan_starts: date, plan_ends: date, zone: ZoneInf
 
 async def plan_period(deps: Deps) -> tuple[date, date] | None:
     async with deps.sessions() as session:
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=deps.clock.now().date())
         return (plan.starts, plan.ends) if plan else None
 
 

@@ -7,6 +7,7 @@ from storage.models.enums import (
     Direction,
     MeasureKind,
     ObjectiveOutcome,
+    PlanState,
     Platform,
     Status,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Plan",
+    "PlanState",
     "Platform",
     "PlatformIdentity",
     "ProcessedDelivery",

@@ -111,3 +111,11 @@ class Platform(StrEnum):
     TEAMS = "teams"
     SANDBOX = "sandbox"
     CLI = "cli"
+
+
+class PlanState(StrEnum):
+    """Where a plan is in its life, decided by its dates and today's date (never stored)."""
+
+    DRAFT = "draft"  # before its start date: importable, viewable, never nudged
+    ACTIVE = "active"  # between its dates, both included
+    CLOSED = "closed"  # after its end date: read-only, browsable, never nudged

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
-from storage.models.enums import Cadence, MeasureKind, Status
+from storage.models.enums import Cadence, MeasureKind, PlanState, Status
 
 
 class Plan(Base):
@@ -21,12 +22,27 @@ class Plan(Base):
     ends: Mapped[date] = mapped_column(Date)
     review_cadence: Mapped[str] = mapped_column(String(20), default=Cadence.SIX_MONTHLY.value)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The plan's own words (organisation, network, subject, board, coverage roles): see `PlanWording`.
+    wording: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Where this plan's digests go; "" means the SMT_CHANNEL / RECI_CHANNEL settings.
+    smt_channel: Mapped[str] = mapped_column(String(200), default="")
+    network_channel: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     objectives: Mapped[list[Objective]] = relationship(
         back_populates="plan", order_by="Objective.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def year_start(self) -> int:
+        """The month the plan's year starts in: its quarters and halves count from there."""
+        return self.starts.month
+
+    def state(self, today: date) -> PlanState:
+        if today < self.starts:
+            return PlanState.DRAFT
+        return PlanState.ACTIVE if today <= self.ends else PlanState.CLOSED
 
 
 class Objective(Base):
@@ -67,6 +83,8 @@ class Action(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # An action removed from the plan file is archived, never deleted: its evidence stays.
     archived_at: Mapped[datetime | None]
+    # The same commitment in the plan this one rolled over from: its history is shown with this one.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -24,7 +24,7 @@ from bot.cli.problems import DISK_FULL, database_problem, file_problem
 from storage.backup_scope import tables_left_out
 from storage.db import create_engine, normalise_url, session_factory
 from storage.models import Base, SurveyKey, SurveyParticipation
-from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec, create_survey, record_answer
+from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec, create_survey, submit_answer
 from tests.bot.test_cli import REPO, nudgebot
 from tests.support.dbdump import dump
 from tests.support.jobs_support import seed
@@ -46,8 +46,10 @@ async def _fill(engine: AsyncEngine) -> None:
     )
     async with sessions() as session, session.begin():
         survey = await create_survey(session, spec=spec, created_by=None, now=NOW)
-    async with sessions() as session, session.begin():
-        outcome = await record_answer(session, survey_id=survey.id, respondent="U123", answers={"1": 4})
+    # Answers wait in the mixing pool until the survey's minimum is there; the fifth writes the batch,
+    # and with it the who-answered marks that a backup must leave out.
+    for n in range(5):
+        outcome = await submit_answer(sessions, survey_id=survey.id, respondent=f"U12{n}", answers={"1": 4})
     assert outcome is AnswerOutcome.STORED
 
 

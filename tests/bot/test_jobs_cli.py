@@ -9,9 +9,10 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.bot.test_cli import nudgebot
+from tests.support.dbdump import dump
 from tests.support.jobs_support import add_evidence, outbox_rows, seed
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -115,7 +116,7 @@ async def test_review_pack_in_three_formats(
 
 
 async def test_jobs_list_and_run_as_of_a_moment(
-    db_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+    db_url: str, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     await seed(sessions)
     listed = nudgebot("jobs", "list", db_url=db_url, cwd=tmp_path)
@@ -124,14 +125,37 @@ async def test_jobs_list_and_run_as_of_a_moment(
         assert name in listed.stdout
     assert re.search(r"smt_digest .* Mon \d\d \w\w\w \d{4} 09:00", listed.stdout)
 
-    ran = nudgebot("jobs", "run", "nudges", "--at", "2024-10-07T10:30", db_url=db_url, cwd=tmp_path)
-    assert ran.returncode == 0, ran.stderr
-    assert "nudges as of 2024-10-07T10:30:00+01:00" in ran.stdout
-    assert "sent: nudge to Sam Sample: INF-1" in ran.stdout
+    # No chat platform here: a dry run. It prints the messages and records nothing, so twice is the same.
+    before = await dump(engine)
+    runs = [
+        nudgebot("jobs", "run", "nudges", "--at", "2024-10-07T10:30", db_url=db_url, cwd=tmp_path)
+        for _ in range(2)
+    ]
+    for ran in runs:
+        assert ran.returncode == 0, ran.stderr
+        assert "nudges as of 2024-10-07T10:30:00+01:00" in ran.stdout
+        assert "sent: nudge to Sam Sample: INF-1" in ran.stdout
+        assert "note: dry run: nothing was recorded" in ran.stdout
+        assert "Updates due on your actions" in ran.stdout
+    assert runs[0].stdout == runs[1].stdout
+    assert await dump(engine) == before
+
+    recorded = nudgebot(
+        "jobs", "run", "nudges", "--at", "2024-10-07T10:30", "--record", db_url=db_url, cwd=tmp_path
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    assert "sent: nudge to Sam Sample: INF-1" in recorded.stdout
+    assert "dry run" not in recorded.stdout
     assert len(await outbox_rows(sessions, kind="nudge", status="sent")) == 10
 
-    again = nudgebot("jobs", "run", "nudges", "--at", "2024-10-07T10:45", db_url=db_url, cwd=tmp_path)
+    again = nudgebot(
+        "jobs", "run", "nudges", "--at", "2024-10-07T10:45", "--record", db_url=db_url, cwd=tmp_path
+    )
     assert "sent nothing" in again.stdout
+
+    surveys = nudgebot("jobs", "run", "surveys", db_url=db_url, cwd=tmp_path)
+    assert surveys.returncode == 1
+    assert "pass --record" in surveys.stderr
 
     digest = nudgebot("jobs", "run", "smt_digest", "--at", "2024-10-07T09:00", db_url=db_url, cwd=tmp_path)
     assert "sent: SMT digest for 2024-W41 to smt" in digest.stdout

@@ -53,7 +53,7 @@ async def test_smt_digest_content(sessions: async_sessionmaker[AsyncSession]) ->
     assert "Task force paused while the chair is recruited" in text
     assert "Jamie Dummy: INF-2 (escalated)" in text
     assert "New evidence this week (2)" in text
-    assert "Policy team: " in text
+    assert "Policy: " in text
     assert "SMT: " in text
     assert "Six-monthly review: end of H2 2024/25 (Oct–Mar), 31 March 2025" in text
     assert "Trustees' annual reflection" in text

@@ -103,6 +103,35 @@ def test_next_and_previous_periods_cross_the_year_end() -> None:
     assert fiscal_year(date(2025, 4, 1)) == 2025
 
 
+def test_a_plan_starting_in_august_has_its_own_quarters_halves_and_year() -> None:
+    quarters = [
+        period_for("quarterly", date(2024, m, 15) if m >= 8 else date(2025, m, 15), 8) for m in (8, 11, 2, 5)
+    ]
+    assert [(q.key, q.start, q.end, q.label) for q in quarters] == [
+        ("2024-Q1", date(2024, 8, 1), date(2024, 10, 31), "Q1 2024/25 (Aug–Oct)"),
+        ("2024-Q2", date(2024, 11, 1), date(2025, 1, 31), "Q2 2024/25 (Nov–Jan)"),
+        ("2024-Q3", date(2025, 2, 1), date(2025, 4, 30), "Q3 2024/25 (Feb–Apr)"),
+        ("2024-Q4", date(2025, 5, 1), date(2025, 7, 31), "Q4 2024/25 (May–Jul)"),
+    ]
+    # July 2024 still belongs to the year that began in August 2023.
+    assert period_for("quarterly", date(2024, 7, 31), 8).key == "2023-Q4"
+    half = period_for("six-monthly", date(2025, 1, 31), 8)
+    assert (half.key, half.start, half.end) == ("2024-H1", date(2024, 8, 1), date(2025, 1, 31))
+    assert period_for("annual", date(2025, 7, 31), 8).label == "Plan year 2024/25"
+    assert next_period("quarterly", date(2025, 7, 1), 8).key == "2025-Q1"
+    assert previous_period("six-monthly", date(2024, 8, 1), 8).key == "2023-H2"
+    assert fiscal_year(date(2024, 7, 31), 8) == 2023
+    # Monthly periods are calendar months whatever the plan's year.
+    assert period_for("monthly", date(2024, 8, 9), 8).key == period_for("monthly", date(2024, 8, 9)).key
+
+
+def test_a_calendar_year_plan_names_its_years_by_one_number() -> None:
+    assert period_for("quarterly", date(2025, 3, 31), 1).label == "Q1 2025 (Jan–Mar)"
+    assert period_for("annual", date(2025, 12, 31), 1).key == "2025-FY"
+    with pytest.raises(ValueError, match="1–12"):
+        period_for("quarterly", date(2025, 3, 31), 13)
+
+
 def test_iso_week() -> None:
     week = iso_week(date(2024, 10, 9))
     assert (week.key, week.start, week.end) == ("2024-W41", date(2024, 10, 7), date(2024, 10, 13))

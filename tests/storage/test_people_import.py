@@ -23,12 +23,18 @@ from tests.support.dbdump import dump
 HEADER = "name,email,team,roles,timezone,on_probation,slack_user_id,teams_user_id\n"
 
 
-async def _people(sessions: async_sessionmaker[AsyncSession], path: Path, clock: FixedClock) -> PeopleReport:
+async def _people(
+    sessions: async_sessionmaker[AsyncSession],
+    path: Path,
+    clock: FixedClock,
+    *,
+    deactivate_missing: bool = False,
+) -> PeopleReport:
     async with sessions() as session, session.begin():
         people = load_people_file(
             path, known_roles=await known_roles(session), default_timezone="Europe/London"
         )
-        return await import_people(session, people, now=clock.now())
+        return await import_people(session, people, now=clock.now(), deactivate_missing=deactivate_missing)
 
 
 async def test_demo_people_import_once(
@@ -47,7 +53,7 @@ async def test_demo_people_import_once(
     assert sam is not None and sam.role_names == ["smt", "staff"] and sam.leads == "Policy"
 
 
-async def test_emails_match_case_insensitively_and_leavers_are_deactivated(
+async def test_a_partial_file_deactivates_nobody_unless_asked(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
 ) -> None:
     path = tmp_path / "people.csv"
@@ -58,8 +64,13 @@ async def test_emails_match_case_insensitively_and_leavers_are_deactivated(
     )
     await _people(sessions, path, clock)
     path.write_text(HEADER + "Ada Example,ADA@example.ORG,Policy,smt;staff,,false,U1,\n", encoding="utf-8")
-    report = await _people(sessions, path, clock)
-    assert report.updated == ["ada@example.org"]
+    partial = await _people(sessions, path, clock)
+    assert partial.updated == ["ada@example.org"]
+    assert (partial.missing, partial.deactivated, partial.missing_share) == (["bo@example.org"], [], 0.5)
+    async with sessions() as session:
+        assert all(p.active for p in (await session.scalars(select(Person))).all())
+
+    report = await _people(sessions, path, clock, deactivate_missing=True)
     assert report.deactivated == ["bo@example.org"]
     async with sessions() as session:
         people = {p.email: p for p in (await session.scalars(select(Person))).all()}
@@ -122,7 +133,7 @@ async def test_owners_missing_from_people_are_reported(
     path.write_text("\n".join(line for line in lines if "sam.sample" not in line) + "\n", encoding="utf-8")
     await _people(sessions, path, clock)
     async with sessions() as session:
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=clock.now().date())
         assert plan is not None
         missing = await unknown_owners(session, plan.id)
     assert missing == {"sam.sample@example.org": ["INF-1", "INF-2", "INF-3"]}
@@ -136,7 +147,7 @@ async def test_smart_coverage_excludes_probation(
     await _people(sessions, people_file, clock)
     objectives_file = people_file.with_name("demo-objectives.csv")
     async with sessions() as session, session.begin():
-        plan = await current_plan(session)
+        plan = await current_plan(session, today=clock.now().date())
         assert plan is not None
         await import_objectives(
             session,
@@ -178,7 +189,7 @@ async def test_objectives_for_unknown_people_or_actions_write_nothing(
     specs = load_objectives_file(path)
     with pytest.raises(InvalidFile) as raised:
         async with sessions() as session, session.begin():
-            plan = await current_plan(session)
+            plan = await current_plan(session, today=clock.now().date())
             assert plan is not None
             await import_objectives(session, specs, plan=plan, filename=str(path), now=clock.now())
     assert [str(p) for p in raised.value.problems] == [
@@ -186,3 +197,28 @@ async def test_objectives_for_unknown_people_or_actions_write_nothing(
         f"{path}:4: action_key: no action 'XYZ-9' in plan race-equality-2024-25",
     ]
     assert await dump(engine) == before
+
+
+async def test_a_lead_of_a_team_that_does_not_exist_is_refused(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    before = await dump(engine)
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "name,email,team,leads\n"
+        "Ada Example,ada@example.org,Policy,Policy;Polcy\n"
+        "Bo Sample,bo@example.org,HR,Finance\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidFile) as raised:
+        await _people(sessions, path, clock)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{path}:2: leads: no team 'Polcy' (no one is in it and no plan names it)",
+        f"{path}:3: leads: no team 'Finance' (no one is in it and no plan names it)",
+    ]
+    assert await dump(engine) == before
+    # A team only the plan names (nobody is in it yet) may have a lead.
+    specs = load_people_file(
+        path, known_roles={"staff"}, default_timezone="UTC", known_teams=frozenset({"polcy", "Finance"})
+    )
+    assert [s.leads for s in specs] == [("Policy", "Polcy"), ("Finance",)]

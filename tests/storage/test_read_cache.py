@@ -7,6 +7,8 @@ written reads through; a remembered plan comes to each session as its own object
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -22,6 +24,9 @@ from tests.support.handlers_support import seed
 from tests.support.private_postgres import private_postgres
 from tests.support.statements import statements_on
 
+# A day inside the 2024/25 plan (the `clock` fixture's Monday).
+TODAY = date(2024, 10, 7)
+
 
 def _lookups(statements: list[str]) -> list[str]:
     """Statements other than the PostgreSQL change stamp itself."""
@@ -30,7 +35,7 @@ def _lookups(statements: list[str]) -> list[str]:
 
 async def title_of(sessions: async_sessionmaker[AsyncSession], key: str) -> str:
     async with sessions() as session:
-        detail = await action_detail(session, key=key)
+        detail = await action_detail(session, key=key, today=TODAY)
         assert detail is not None
         return detail.action.title
 
@@ -97,7 +102,7 @@ async def test_a_session_that_wrote_reads_through(deps: Deps) -> None:
     await title_of(deps.sessions, "INF-3")
     async with deps.sessions() as session:
         await session.execute(update(Action).where(Action.key == "INF-3").values(title="Not yet committed"))
-        detail = await action_detail(session, key="INF-3")
+        detail = await action_detail(session, key="INF-3", today=TODAY)
         assert detail is not None and detail.action.title == "Not yet committed"
         await session.rollback()
     assert await title_of(deps.sessions, "INF-3") != "Not yet committed"
@@ -118,12 +123,12 @@ async def test_turned_off_every_ask_goes_to_the_database(deps: Deps, engine: Asy
 async def test_a_remembered_plan_is_each_sessions_own_object(deps: Deps) -> None:
     await seed(deps)
     async with deps.sessions() as one, deps.sessions() as two:
-        first, second = await current_plan(one), await current_plan(two)
+        first, second = await current_plan(one, today=TODAY), await current_plan(two, today=TODAY)
         assert first is not None and second is not None
         assert first is not second and first.id == second.id
         assert first in one and second in two
         first.name = "Changed in one session only"
-        again = await current_plan(two)
+        again = await current_plan(two, today=TODAY)
         assert again is not None and again.name != "Changed in one session only"
     async with deps.sessions() as session:
         stored = await session.scalar(select(Plan.name))

@@ -50,7 +50,7 @@ async def seed(deps: Deps, *, objectives: bool = True) -> None:
         await import_people(session, specs, now=now)
         await session.commit()
         if objectives:
-            plan = await current_plan(session)
+            plan = await current_plan(session, today=now.date())
             assert plan is not None
             path = REPO / "people" / "demo-objectives.csv"
             await import_objectives(

@@ -71,7 +71,7 @@ async def seed(sessions: async_sessionmaker[AsyncSession], *, objectives: bool =
         await import_people(session, people, now=SEEDED_AT)
     if objectives:
         async with sessions() as session, session.begin():
-            plan = await current_plan(session)
+            plan = await current_plan(session, today=SEEDED_AT.date())
             assert plan is not None
             path = REPO / "people" / "demo-objectives.csv"
             await import_objectives(
