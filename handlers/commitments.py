@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import actions
+from handlers.challenges import with_challenge
 from handlers.commitment_view import action_message, objective_line
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
@@ -86,8 +87,10 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
     async with deps.sessions() as session:
         # The hot path first: a key needs no plan row of its own (the query finds the current plan).
         shown = await action_message(session, deps, key) if key else None
-        if shown is not None:
-            return Response(message=shown)
+        if shown is not None and key is not None:
+            return Response(
+                message=await with_challenge(session, actor, key, shown, today=deps.clock.now().date())
+            )
         plan = await current_plan(session, today=deps.clock.now().date())
         if plan is None:
             return say(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: PostgreSQL (server for the storage tests), Chromium (the
+# Debian packages nudgebot and its tests need: PostgreSQL (server for the storage tests), Chromium (the
 # sandbox's browser test drives Debian's Chromium through Playwright; Playwright's own download needs
-# the internet) and a colour emoji font for the screenshot.
+# the internet), a colour emoji font for the screenshot, pango (WeasyPrint's PDF) and poppler-utils
+# (pdftotext reads the PDF in the tests).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
@@ -9,6 +10,9 @@ command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # The coloured dots beside each success measure's status (🟢 🟠 🔴) in the sandbox and its screenshot.
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
+# WeasyPrint (the board paper as PDF) draws text with pango; the tests read the PDF with pdftotext.
+ldconfig -p | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null

@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from storage.measure_spec import MeasureSpec, read_measure
 from storage.models.enums import Cadence
 from storage.people_file import EMAIL_PATTERN
+from storage.plan_events import PlanEvent, read_events, read_smart_roles
 from storage.yaml_nodes import InvalidFile, MapReader, Problem, Problems, compose
 
 # The wording fields (as `storage.plan_wording` reads them; kept here so the file parser needs no model).
@@ -59,6 +60,8 @@ class PlanSpec:
     wording: dict[str, Any] = field(default_factory=dict)
     smt_channel: str = ""
     network_channel: str = ""
+    smart_roles: tuple[str, ...] = ()
+    events: tuple[PlanEvent, ...] = ()
 
     @property
     def actions(self) -> list[ActionSpec]:
@@ -89,7 +92,18 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         raise InvalidFile(problems.items)
     plan = MapReader(plan_node, "plan", problems)
     plan.check_known(
-        {"key", "name", "starts", "ends", "review_cadence", "description", "wording", "channels"}
+        {
+            "key",
+            "name",
+            "starts",
+            "ends",
+            "review_cadence",
+            "description",
+            "wording",
+            "channels",
+            "smart_roles",
+            "events",
+        }
     )
     wording = _wording(plan, problems)
     channels = _sub_map(plan, "channels", problems)
@@ -115,12 +129,19 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         wording=wording,
         smt_channel=channels.string("smt", required=False) if channels else "",
         network_channel=channels.string("network", required=False) if channels else "",
+        smart_roles=read_smart_roles(plan),
+        events=read_events(plan),
     )
     seen_keys: set[str] = set()
     for key in measure_keys_in_use(spec):
         if key in seen_keys:
             problems.add(None, "measures", f"measure key {key!r} is used by two actions", line=1)
         seen_keys.add(key)
+    for event in spec.events:
+        if event.action and event.action not in {a.key for a in spec.actions}:
+            problems.add(
+                plan.raw("events"), "plan.events", f"{event.name}: there is no action {event.action}"
+            )
     if problems:
         raise InvalidFile(problems.items)
     return spec

@@ -135,6 +135,8 @@ async def _upsert_plan(
         "wording": spec.wording,
         "smt_channel": spec.smt_channel,
         "network_channel": spec.network_channel,
+        "smart_roles": list(spec.smart_roles),
+        "events": [e.as_json() for e in spec.events],
     }
     if plan is None:
         plan = Plan(key=spec.key, created_at=now, updated_at=now, **values)

@@ -23,6 +23,7 @@ from storage.models.plan import (
     Plan,
 )
 from storage.models.replies import HeldReply
+from storage.models.review import Challenge, Review, ReviewEntry, TriangulationResult
 from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
 from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
 
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Cadence",
+    "Challenge",
     "Computation",
     "Direction",
     "Evidence",
@@ -50,6 +52,8 @@ __all__ = [
     "Platform",
     "PlatformIdentity",
     "ProcessedDelivery",
+    "Review",
+    "ReviewEntry",
     "Role",
     "SmartObjective",
     "Snooze",
@@ -59,6 +63,7 @@ __all__ = [
     "SurveyParticipation",
     "SurveyQuestion",
     "SurveyResponse",
+    "TriangulationResult",
     "UTCDateTime",
     "UpdateRequest",
 ]

@@ -27,6 +27,10 @@ class Plan(Base):
     # Where this plan's digests go; "" means the SMT_CHANNEL / RECI_CHANNEL settings.
     smt_channel: Mapped[str] = mapped_column(String(200), default="")
     network_channel: Mapped[str] = mapped_column(String(200), default="")
+    # Roles whose SMART-objective agreement and outcomes digests and packs report (plan file `smart_roles`).
+    smart_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Dated events of the plan file (`events`): [{"name", "on" (ISO date), "action" (key or "")}].
+    events: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -218,5 +218,6 @@ async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "pg_current_snapshot" not in s]
     # The action with its objective and evidence count; its steps, outcomes, measures and owners; the
     # latest evidence row (see storage.action_detail); then its plan, its live measures, their figures
-    # and their evidence counts (storage.measures), for the measures against their targets.
-    assert len(selects) == 7, selects
+    # and their evidence counts (storage.measures), for the measures against their targets; the survey
+    # results linked to it (triangulation).
+    assert len(selects) == 8, selects
