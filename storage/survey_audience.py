@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Person, PersonRole, PlatformIdentity, SurveyKey, SurveyParticipation, UpdateRequest
-from storage.surveys import respondent_digest
+from storage.models import Person, PersonRole, PlatformIdentity, SurveyKey, UpdateRequest
+from storage.surveys import answered_digests, respondent_digest
 
 INVITE_KIND = "survey_invite"
 
@@ -84,13 +84,7 @@ async def invitees_not_answered(session: AsyncSession, *, survey_id: str) -> lis
     key = await session.scalar(select(SurveyKey.key).where(SurveyKey.survey_id == survey_id))
     if key is None:
         return []
-    answered = set(
-        (
-            await session.scalars(
-                select(SurveyParticipation.digest).where(SurveyParticipation.survey_id == survey_id)
-            )
-        ).all()
-    )
+    answered = await answered_digests(session, survey_id=survey_id)
     invited = await session.scalars(
         select(Person)
         .join(UpdateRequest, UpdateRequest.person_id == Person.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handlers import actions
-from handlers.surveys.answering import on_action, submit_answer
+from handlers.surveys.answering import on_action, on_answer, on_receipt
 from handlers.surveys.commands import feedback, submit_new
 
 if TYPE_CHECKING:
@@ -22,4 +22,5 @@ def register(router: Router) -> None:
     )
     router.action("survey", on_action)
     router.form(actions.FORM_SURVEY_NEW, submit_new)
-    router.form(actions.FORM_SURVEY_ANSWER, submit_answer)
+    router.form(actions.FORM_SURVEY_ANSWER, on_answer)
+    router.form(actions.FORM_SURVEY_RECEIPT, on_receipt)

@@ -1,8 +1,10 @@
 """Answering a survey (the respond button and the answer form) and releasing written answers.
 
 Nothing on the answer path logs, audits or writes anything but the response row and the keyed
-who-answered hash (DESIGN §5). A successful answer closes the form and posts nothing to chat: a
-"thanks" message would be a lasting record, in the workspace's history, of who answered.
+who-answered hash (DESIGN §5), and those only in shuffled batches (`storage.survey_pool`). A taken
+answer is acknowledged inside the form itself ("received" or "stored", `receipt_form`) and nothing
+is posted to chat: a "thanks" message would be a lasting record, in the workspace's history, of who
+answered.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from handlers import actions
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.surveys.closing import local_today, post_free_text
-from handlers.surveys.forms import answer_form, read_answers
+from handlers.surveys.forms import answer_form, read_answers, receipt_form
 from handlers.surveys.notices import already_answered, closed, say
 from handlers.surveys.results import not_yet, text_releasable
 from storage import audit
 from storage.models import Survey
 from storage.survey_audience import is_invited, respondent_key
-from storage.surveys import AnswerOutcome, get_survey, has_answered, record_answer, release_free_text, tally
+from storage.surveys import AnswerOutcome, get_survey, has_answered, release_free_text, submit_answer, tally
 
 RELEASE_FREE_TEXT = "release_free_text"
 
@@ -69,7 +71,7 @@ async def respond(deps: Deps, actor: Actor, survey_id: str) -> Response:
     return Response(form=answer_form(survey))
 
 
-async def submit_answer(deps: Deps, actor: Actor, values: Mapping[str, str], state: str) -> Response:
+async def on_answer(deps: Deps, actor: Actor, values: Mapping[str, str], state: str) -> Response:
     if actor.person_id is None:
         return Response(close_form=True, message=say(UNKNOWN_PERSON))
     survey = await _survey(deps, state)
@@ -81,19 +83,22 @@ async def submit_answer(deps: Deps, actor: Actor, values: Mapping[str, str], sta
     if errors:
         return Response(errors=errors)
     try:
-        async with deps.sessions() as session:
-            outcome = await record_answer(
-                session, survey_id=survey.id, respondent=respondent_key(actor.person_id), answers=answers
-            )
-            await session.commit()
+        outcome = await submit_answer(
+            deps.sessions, survey_id=survey.id, respondent=respondent_key(actor.person_id), answers=answers
+        )
     except SQLAlchemyError as exc:
         # A database error's text carries the statement's parameters (the answers), and adapters log a
         # failure with the user's id: only the error's kind may travel up, with no chained cause.
         raise AnswerNotStored(type(exc).__name__) from None
     if outcome is AnswerOutcome.ALREADY_ANSWERED:
         return Response(close_form=True, message=already_answered(survey))
-    if outcome is not AnswerOutcome.STORED:
+    if outcome not in {AnswerOutcome.STORED, AnswerOutcome.RECEIVED}:
         return Response(close_form=True, message=closed(survey))
+    return Response(form=receipt_form(survey, stored=outcome is AnswerOutcome.STORED))
+
+
+async def on_receipt(_deps: Deps, _actor: Actor, _values: Mapping[str, str], _state: str) -> Response:
+    """The receipt's only button closes it."""
     return Response(close_form=True)
 
 

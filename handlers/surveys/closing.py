@@ -26,9 +26,9 @@ def local_today(deps: Deps) -> date:
 async def close_and_announce(deps: Deps, survey_id: str, *, actor: str) -> bool:
     """Close an open survey (destroying who answered), then post its results. False if it was not open."""
     now = deps.clock.now()
+    if not await close_survey(deps.sessions, survey_id=survey_id, now=now):
+        return False
     async with deps.sessions() as session:
-        if not await close_survey(session, survey_id=survey_id, now=now):
-            return False
         audit.record(
             session, at=now, actor=actor, event="survey.close", entity="survey", entity_key=survey_id
         )

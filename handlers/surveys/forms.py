@@ -88,6 +88,31 @@ def answer_form(survey: Survey) -> Form:
     )
 
 
+RECEIVED = (
+    "Your answer is received. It waits, with no name, until at least {minimum} answers are waiting; "
+    "then they are all stored together in a shuffled order, so that no one can tell which answer "
+    "came when. If nudgebot restarts before then your answer is lost, and you can answer again: "
+    "the reminder before the survey closes will reach you. Nothing is posted in chat."
+)
+STORED = (
+    "Your answer is stored, together with the answers that were waiting, in a shuffled order and "
+    "with no name, chat id or time. Nothing is posted in chat."
+)
+
+
+def receipt_form(survey: Survey, *, stored: bool) -> Form:
+    """What the person sees in place of the questions once their answer is taken: honest about where it is."""
+    return Form(
+        form_id=actions.FORM_SURVEY_RECEIPT,
+        title="Answer stored" if stored else "Answer received",
+        intro=f"{bold(truncate(survey.title, 150))}\n"
+        + (STORED if stored else RECEIVED.format(minimum=survey.min_answers)),
+        inputs=(),
+        submit_label="Close",
+        state=survey.id,
+    )
+
+
 def read_answers(survey: Survey, values: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The answers to store (keyed by question position) and any errors by input name."""
     answers: dict[str, Any] = {}

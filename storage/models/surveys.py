@@ -1,8 +1,11 @@
 """RECI's anonymous surveys: the survey, its questions, answers that name no one, and who-answered hashes.
 
-The privacy rules are DESIGN §5. A response row holds only its survey, a random id and the answers:
-no person, platform id or time at all. Who has answered is a keyed hash, kept only while the survey
-is open (to refuse a second answer); the key and the hashes are deleted at close.
+The privacy rules are DESIGN §5 and issue 13. A response row holds only its survey, a random 128-bit
+key and the answers: no person, platform id or time at all. Who has answered is a keyed hash, kept only
+while the survey is open (to refuse a second answer); the key and the hashes are deleted at close.
+
+On SQLite the three tables that must not show arrival order are `WITHOUT ROWID`: rows live in their
+primary key's B-tree, so the storage order is the order of random keys (https://sqlite.org/withoutrowid.html).
 """
 
 from __future__ import annotations
@@ -56,6 +59,13 @@ class Survey(Base):
     reminded_at: Mapped[datetime | None]
     # Set once the results were posted to the RECI channel.
     results_posted_at: Mapped[datetime | None]
+    # "" (once), "monthly" or "quarterly": a closed round opens the next with the same questions.
+    recurrence: Mapped[str] = mapped_column(String(20), default="")
+    # The first round of a recurring series (itself for the first); results compare rounds of a series.
+    series_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    round_number: Mapped[int] = mapped_column(Integer, default=1)
+    # The plan measure this survey counts towards (e.g. ORG-6 "snap surveys ..."), if any.
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id", ondelete="SET NULL"), index=True)
 
     questions: Mapped[list[SurveyQuestion]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="SurveyQuestion.position"
@@ -74,6 +84,11 @@ class SurveyQuestion(Base):
     kind: Mapped[str] = mapped_column(String(20))
     prompt: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A scale's words at each end ("Not at all safe" … "Completely safe"); "" shows just the number.
+    low_label: Mapped[str] = mapped_column(String(60), default="")
+    high_label: Mapped[str] = mapped_column(String(60), default="")
+    # The self-description question (a choice): results can be broken down by its answer.
+    describes_group: Mapped[bool] = mapped_column(Boolean, default=False)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
 
@@ -81,14 +96,16 @@ class SurveyQuestion(Base):
 class SurveyResponse(Base):
     """One person's answers, with nothing that says who or when.
 
-    The key is random (not an autoincrement, which would number answers by arrival), and the survey's
-    rows are rewritten in a shuffled order whenever one is added and at close, so neither the storage
-    order nor any query order follows the order people answered in.
+    The key is 16 random bytes (not an autoincrement, which would number answers by arrival). Answers
+    arrive in shuffled batches from the mixing pool (`storage.survey_pool`); on SQLite the table has no
+    rowid, so its storage order is key order; on PostgreSQL, where the heap follows inserts, close
+    rewrites the table once in a shuffled order (`storage.survey_scrub`).
     """
 
     __tablename__ = "survey_responses"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     # {"<question position>": 1–5 | "<option>" | "<free text>"}
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -98,15 +115,22 @@ class SurveyKey(Base):
     """The secret that keys the who-answered hashes; exists only while its survey is open."""
 
     __tablename__ = "survey_keys"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[bytes] = mapped_column(LargeBinary(64))
 
 
 class SurveyParticipation(Base):
-    """HMAC(survey key, person) for each person who answered: stops a second answer; deleted at close."""
+    """HMAC(survey key, person) for each person who answered: stops a second answer; gone at close.
+
+    Marks are written in shuffled batches, in their own transaction, never with answers; at close the
+    table is emptied (PostgreSQL: truncated and the other surveys' marks written back, so no old page
+    keeps one; SQLite: `secure_delete` zeroes them).
+    """
 
     __tablename__ = "survey_participation"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -151,10 +151,16 @@ async def test_invite_answer_once_remind_close_and_results(world: World) -> None
 
     emails = sorted(world.ids)
     for n, email in enumerate(emails[:12]):
-        stored = await world.answer(email, survey_id, scale=str(1 + n % 5), text=f"idea {n}")
-        assert stored.close_form
-        assert stored.message is None
-        assert not stored.errors
+        taken = await world.answer(email, survey_id, scale=str(1 + n % 5), text=f"idea {n}")
+        # Told in the form itself, never in chat: the 10th completes a batch of the minimum and is stored.
+        assert taken.message is None
+        assert not taken.errors
+        assert taken.form is not None and taken.form.form_id == actions.FORM_SURVEY_RECEIPT
+        assert taken.form.title == ("Answer stored" if n == 9 else "Answer received")
+        if n != 9:
+            assert "at least 10 answers are waiting" in taken.form.intro
+        done = await world.form(email, actions.FORM_SURVEY_RECEIPT, {}, taken.form.state)
+        assert done.close_form
 
     # A second go is told it has answered, at the button and at the form, and nothing is added.
     again = await world.click(emails[0], actions.SURVEY_RESPOND, survey_id)
@@ -166,14 +172,14 @@ async def test_invite_answer_once_remind_close_and_results(world: World) -> None
     )
     assert forced.message is not None
     assert "already answered" in forced.message.fallback
-    assert await world.count(SurveyResponse) == 12
+    assert await world.count(SurveyResponse) == 10
 
     # A bad answer is explained and changes nothing.
     bad = await world.form(
         emails[13], actions.FORM_SURVEY_ANSWER, {"q1": "9", "q2": "7", "q3": ""}, survey_id
     )
     assert set(bad.errors) == {"q1", "q2"}
-    assert await world.count(SurveyResponse) == 12
+    assert await world.count(SurveyResponse) == 10
 
     # Results are not shown while open.
     early = await world.command(RECI, f"results {survey_id}")
@@ -296,7 +302,7 @@ async def test_a_failed_answer_raises_nothing_that_carries_the_answer(
             "INSERT INTO survey_responses", {"answers": str(kwargs["answers"])}, Exception("x")
         )
 
-    monkeypatch.setattr("handlers.surveys.answering.record_answer", broken)
+    monkeypatch.setattr("handlers.surveys.answering.submit_answer", broken)
     canary = f"CANARY-{uuid.uuid4().hex}"  # made at run time, so the traceback's source lines cannot hold it
     with pytest.raises(AnswerNotStored) as raised:
         await world.answer(sorted(world.ids)[0], survey_id, text=canary)
@@ -321,8 +327,11 @@ async def test_debug_logging_never_holds_an_answer(
     survey_id = await world.create()
     await deliver_invitations(world.deps, world.messenger, world.deps.clock.now())
     canary = f"CANARY-{uuid.uuid4().hex}"
-    stored = await world.answer(sorted(world.ids)[0], survey_id, text=canary)
-    assert stored.close_form
+    # Ten answers: the tenth completes the batch, so the answers are written (and would be logged).
+    for email in sorted(world.ids)[:10]:
+        taken = await world.answer(email, survey_id, text=canary)
+        assert taken.form is not None
+    assert taken.form.title == "Answer stored"
     logged = caplog.text + "\n".join(repr(r.args) for r in caplog.records)
     if quiet:
         assert canary not in logged

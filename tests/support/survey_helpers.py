@@ -61,12 +61,12 @@ def spearman(order: list[int]) -> float:
 
 
 async def physical_order(session: AsyncSession, survey_id: str) -> list[dict[str, Any]]:
-    """Response answers in storage order: SQLite rowid, PostgreSQL ctid."""
-    column = "rowid" if session.get_bind().dialect.name == "sqlite" else "ctid"
-    rows = await session.execute(
-        text(f"SELECT answers FROM survey_responses WHERE survey_id = :s ORDER BY {column}"),  # noqa: S608
-        {"s": survey_id},
-    )
+    """Response answers in storage order: SQLite's table B-tree walked without an index, PostgreSQL ctid."""
+    if session.get_bind().dialect.name == "sqlite":
+        sql = "SELECT answers FROM survey_responses NOT INDEXED WHERE survey_id = :s"
+    else:
+        sql = "SELECT answers FROM survey_responses WHERE survey_id = :s ORDER BY ctid"
+    rows = await session.execute(text(sql), {"s": survey_id})
     return [_json(r[0]) for r in rows]
 
 

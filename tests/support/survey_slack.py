@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import csv
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +113,17 @@ async def submit_answer(rig: SlackRig, user: str, view: dict[str, Any], values: 
     reply = await rig.interact(view_submission(view, user=user, values=values))
     assert reply.status == 200
     return reply.text
+
+
+def receipt(reply: str) -> str:
+    """The title of the "received" / "stored" note the answer form turned into, or "" if it did not."""
+    if not reply:
+        return ""
+    body = json.loads(reply)
+    if body.get("response_action") != "update":
+        return ""
+    title: str = body["view"]["title"]["text"]
+    return title if title in {"Answer received", "Answer stored"} else ""
 
 
 async def answer(rig: SlackRig, user: str, invite: Call, values: dict[str, str]) -> str:
