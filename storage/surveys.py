@@ -35,6 +35,11 @@ from storage.models.surveys import MIN_ANSWERS_FLOOR
 from storage.survey_pool import ANSWER_BUDGET_S, flush, pool_for, retry_busy, write_answers
 from storage.survey_scrub import rewrite_at_close
 
+# Rows that must never leave the database in a backup: an open survey's key and who-answered marks
+# (issue 13 item 6). A restored copy without them cannot re-identify anyone; an open survey restored
+# from it takes no more answers until it is closed (`strip_survey_secrets`).
+BACKUP_EXCLUDED_TABLES = ("survey_keys", "survey_participation")
+
 # A close may wait longer than an answer for a busy database: nobody's form is waiting on it.
 CLOSE_BUDGET_S = 30.0
 
@@ -328,6 +333,16 @@ async def scrub_after_close(session: AsyncSession) -> None:
         await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     else:
         await conn.execute(text("VACUUM survey_responses, survey_participation, survey_keys"))
+
+
+async def strip_survey_secrets(session: AsyncSession) -> None:
+    """Delete every row of `BACKUP_EXCLUDED_TABLES`: run on a backup's copy, never on the live database.
+
+    For `pg_dump`, pass ``--exclude-table-data`` for each of those tables instead. On a SQLite copy,
+    run with ``secure_delete`` on (as `storage.db` connections are) and VACUUM after, so no page keeps them.
+    """
+    for table in (SurveyParticipation, SurveyKey):
+        await session.execute(delete(table))
 
 
 async def count_responses(session: AsyncSession, *, survey_id: str) -> int:

@@ -48,8 +48,8 @@ from tests.support.survey_slack import (
     click_respond,
     close_now,
     create_survey,
-    send_invitations,
     receipt,
+    send_invitations,
     submit_answer,
 )
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import storage.surveys as store
@@ -211,3 +211,23 @@ async def test_sqlite_file_keeps_no_copy_of_the_key_or_the_hashes(sqlite_url: st
     assert raw.find(key) == -1, "the survey key is still in the database files"
     assert not [d for d in digests if d.encode() in raw]
     assert b"n19" in raw  # the answers themselves are still there: the check reads the right files
+
+
+@pytest.mark.postgres
+async def test_a_backup_copy_stripped_of_survey_secrets_cannot_tell_who_answered(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """What a backup removes from its copy: keys and marks go, answers stay, the survey takes no more."""
+    survey_id = await _survey_with_answers(sessions, clock, 10)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(SurveyParticipation)) == 10
+        await store.strip_survey_secrets(session)
+        await session.commit()
+    async with sessions() as session:
+        for table in store.BACKUP_EXCLUDED_TABLES:
+            assert await session.scalar(text(f"SELECT count(*) FROM {table}")) == 0  # noqa: S608
+        assert await store.count_responses(session, survey_id=survey_id) == 10
+    refused = await store.submit_answer(
+        sessions, survey_id=survey_id, respondent="person:50", answers={"1": 3}
+    )
+    assert refused is AnswerOutcome.CLOSED
