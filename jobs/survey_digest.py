@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from handlers.messages import Heading, Part
 from handlers.surveys.results import digest_parts
 from storage.models import Survey
-from storage.surveys import tally
+from storage.survey_tally import tally
 
 
 async def survey_digest_parts(session: AsyncSession, *, start: date, end: date, timezone: str) -> list[Part]:
@@ -32,5 +32,5 @@ async def survey_digest_parts(session: AsyncSession, *, start: date, end: date, 
         return []
     parts: list[Part] = [Heading("Anonymous surveys")]
     for survey in surveys:
-        parts += digest_parts(survey, await tally(session, survey=survey))
+        parts += digest_parts(survey, await tally(session, survey=survey), timezone=timezone)
     return parts

@@ -18,11 +18,9 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import random
 import secrets
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -50,8 +48,6 @@ KEY_BYTES = 32
 
 QUESTION_KINDS = ("scale", "choice", "text")
 SCALE_VALUES = ("1", "2", "3", "4", "5")
-
-_rng = random.SystemRandom()
 
 
 @dataclass(frozen=True)
@@ -86,16 +82,6 @@ class AnswerOutcome(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass
-class Tally:
-    """What a closed survey's answers add up to, per question position."""
-
-    count: int
-    scales: dict[int, Counter[str]] = field(default_factory=dict)
-    choices: dict[int, Counter[str]] = field(default_factory=dict)
-    texts: dict[int, list[str]] = field(default_factory=dict)
-
-
 def new_survey_id() -> str:
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
 
@@ -108,6 +94,7 @@ async def create_survey(
     now: datetime,
     series_id: str | None = None,
     round_number: int = 1,
+    invited: int = 0,
 ) -> Survey:
     """Add an open survey, its questions and its fresh who-answered key to the session.
 
@@ -130,6 +117,7 @@ async def create_survey(
         free_text_released=False,
         created_by=created_by,
         created_at=now,
+        invited=invited,
         recurrence=spec.recurrence,
         series_id=series_id or survey_id,
         round_number=round_number,
@@ -294,7 +282,8 @@ async def close_survey(sessions: async_sessionmaker[AsyncSession], *, survey_id:
             await session.execute(
                 update(Survey)
                 .where(Survey.id == survey_id)
-                .values(status="closed", closed_at=now)
+                # The creator is forgotten too: after close nothing names a person beside the survey.
+                .values(status="closed", closed_at=now, created_by=None)
                 .execution_options(synchronize_session=False)
             )
             await session.execute(
@@ -361,23 +350,3 @@ async def release_free_text(session: AsyncSession, *, survey_id: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def tally(session: AsyncSession, *, survey: Survey) -> Tally:
-    """Add up a survey's answers. Free text comes back shuffled; callers decide what may be shown."""
-    rows = (
-        await session.scalars(select(SurveyResponse.answers).where(SurveyResponse.survey_id == survey.id))
-    ).all()
-    result = Tally(count=len(rows))
-    for question in survey.questions:
-        key = str(question.position)
-        values = [row.get(key) for row in rows if row.get(key) not in (None, "")]
-        if question.kind == "scale":
-            result.scales[question.position] = Counter(str(v) for v in values)
-        elif question.kind == "choice":
-            result.choices[question.position] = Counter(str(v) for v in values)
-        else:
-            texts = [str(v) for v in values]
-            _rng.shuffle(texts)
-            result.texts[question.position] = texts
-    return result

@@ -11,7 +11,8 @@ import textwrap
 from collections import Counter
 
 from storage.models import Survey
-from storage.surveys import SCALE_VALUES, Tally
+from storage.survey_tally import Tally
+from storage.surveys import SCALE_VALUES
 
 BAR_COLOUR = "#3b6ea5"
 
@@ -20,7 +21,8 @@ def results_chart(survey: Survey, tally: Tally) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    charted = [q for q in survey.questions if q.kind in {"scale", "choice"}]
+    # The self-description question's counts are group sizes: shown only as text, after suppression.
+    charted = [q for q in survey.questions if q.kind in {"scale", "choice"} and not q.describes_group]
     rows = max(1, len(charted))
     figure = Figure(figsize=(7, 1.2 + 1.9 * rows), dpi=100)
     FigureCanvasAgg(figure)

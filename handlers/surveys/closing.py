@@ -14,7 +14,8 @@ from handlers.messenger import SendError
 from handlers.surveys.results import free_text_messages, results_message
 from storage import audit
 from storage.models import Survey
-from storage.surveys import close_survey, get_survey, scrub_after_close, tally
+from storage.survey_tally import tally
+from storage.surveys import close_survey, get_survey, scrub_after_close
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ async def post_results(deps: Deps, survey_id: str) -> bool:
         counted = await tally(session, survey=survey)
     try:
         await deps.messenger.post_channel(
-            deps.channels.reci, results_message(survey, counted, with_text=False)
+            deps.channels.reci, results_message(survey, counted, with_text=False, timezone=deps.timezone)
         )
     except SendError as exc:
         log.warning("survey %s: results not posted (%s); will retry", survey_id, exc.reason)

@@ -10,6 +10,7 @@ from handlers.context import Actor, Deps, Response
 from handlers.markup import bold, escape
 from handlers.messages import Context, Heading, Message, Part, Text
 from handlers.messenger import ChannelDirectory, SendError
+from handlers.surveys.answering import SURVEY_ACTOR
 from handlers.surveys.closing import close_and_announce, local_today
 from handlers.surveys.forms import new_survey_form
 from handlers.surveys.notices import say
@@ -18,7 +19,8 @@ from handlers.surveys.spec import parse_form
 from storage import audit
 from storage.people_import import known_roles
 from storage.survey_audience import audience_people, queue_invitations
-from storage.surveys import count_responses, create_survey, get_survey, list_surveys, tally
+from storage.survey_tally import tally
+from storage.surveys import count_responses, create_survey, get_survey, list_surveys
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ async def _close(deps: Deps, actor: Actor, survey_id: str) -> Message:
         return say(f"There is no survey {survey_id}. See /feedback list.")
     if survey.status != "open":
         return say(f"“{survey.title}” is already closed.")
-    if not await close_and_announce(deps, survey.id, actor=f"person:{actor.person_id}"):
+    if not await close_and_announce(deps, survey.id, actor=SURVEY_ACTOR):
         return say(f"“{survey.title}” is already closed.")
     return say(f"“{survey.title}” is closed. Its results are posted in the RECI channel.")
 
@@ -104,7 +106,7 @@ async def _results(deps: Deps, survey_id: str) -> Message:
         if survey.status != "closed":
             return not_yet(survey)
         counted = await tally(session, survey=survey)
-    return results_message(survey, counted, with_text=True)
+    return results_message(survey, counted, with_text=True, timezone=deps.timezone)
 
 
 async def submit_new(deps: Deps, actor: Actor, values: Mapping[str, str], _state: str) -> Response:
@@ -145,14 +147,16 @@ async def submit_new(deps: Deps, actor: Actor, values: Mapping[str, str], _state
                 "or lower the minimum (not below 5)."
             )
             return Response(errors={"audience": problem})
-        survey = await create_survey(session, spec=spec, created_by=actor.person_id, now=now)
+        survey = await create_survey(
+            session, spec=spec, created_by=actor.person_id, now=now, invited=len(people)
+        )
         invited = queue_invitations(
             session, survey_id=survey.id, period=spec.closes_on.isoformat(), people=people, now=now
         )
         audit.record(
             session,
             at=now,
-            actor=f"person:{actor.person_id}",
+            actor=SURVEY_ACTOR,
             event="survey.create",
             entity="survey",
             entity_key=survey.id,

@@ -50,6 +50,23 @@ def reminder(survey: Survey) -> Message:
     return Message(fallback=f"Reminder: the survey {survey.title} closes soon", parts=parts)
 
 
+REPLY_NOT_TAKEN = (
+    "**That reply was not taken, and it is not anonymous.** A reply under a survey invitation is an "
+    "ordinary chat message with your name on it: your workspace keeps it, and it may appear in exports. "
+    "nudgebot has not stored it anywhere. If you would rather it were gone, delete it (hover over it, "
+    "then More actions, then Delete message).\n"
+    "To answer anonymously, press **Respond anonymously** on the invitation: your answers then go in a "
+    "form, never in a chat message."
+)
+
+
+def reply_not_taken() -> Message:
+    """The private note to someone who replied under a survey invitation (only they see it)."""
+    return Message(
+        fallback="That reply was not taken, and it is not anonymous", parts=(Text(REPLY_NOT_TAKEN),)
+    )
+
+
 def say(text: str) -> Message:
     return Message(fallback=text, parts=(Text(escape(text)),))
 

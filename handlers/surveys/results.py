@@ -7,6 +7,7 @@ came in. Written answers appear only once released, shuffled, and only when ther
 from __future__ import annotations
 
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from handlers import actions
 from handlers.markup import bold, escape, truncate
@@ -24,9 +25,11 @@ from handlers.messages import (
     Part,
     Text,
 )
+from handlers.surveys.breakdown import breakdown_parts, group_sizes_parts, legend
 from handlers.surveys.chart import results_chart
 from storage.models import Survey, SurveyQuestion
-from storage.surveys import SCALE_VALUES, Tally
+from storage.survey_tally import Tally
+from storage.surveys import SCALE_VALUES
 
 NOT_ENOUGH = (
     "**Not enough answers to protect anonymity.** This survey needed at least {minimum} answers before "
@@ -36,6 +39,20 @@ NOT_ENOUGH = (
 
 def _closing(survey: Survey) -> str:
     return survey.closes_on.strftime("%-d %B %Y")
+
+
+def _closed(survey: Survey, timezone: str) -> str:
+    """The date it closed, in the organisation's time zone: early closes show the day they happened."""
+    if survey.closed_at is None:
+        return _closing(survey)
+    return survey.closed_at.astimezone(ZoneInfo(timezone)).strftime("%-d %B %Y")
+
+
+def _rate(survey: Survey, tally: Tally) -> str:
+    """Answers ÷ invited, rounded; only called above the minimum, and only when the count is known."""
+    if survey.invited <= 0:
+        return ""
+    return f" · response rate {round(100 * tally.count / survey.invited)}% of {survey.invited} invited"
 
 
 def _heading(survey: Survey) -> Heading:
@@ -56,7 +73,7 @@ def not_yet(survey: Survey) -> Message:
     return Message(fallback=text, parts=(Text(escape(text)),))
 
 
-def results_message(survey: Survey, tally: Tally, *, with_text: bool) -> Message:
+def results_message(survey: Survey, tally: Tally, *, with_text: bool, timezone: str = "UTC") -> Message:
     """The results of a closed survey (`with_text`: include released written answers)."""
     if not enough(survey, tally):
         text = NOT_ENOUGH.format(minimum=survey.min_answers)
@@ -64,9 +81,12 @@ def results_message(survey: Survey, tally: Tally, *, with_text: bool) -> Message
             fallback=f"{survey.title}: not enough answers to protect anonymity",
             parts=(_heading(survey), Text(text)),
         )
-    parts: list[Part] = [_heading(survey), Context(f"{tally.count} answers · closed {_closing(survey)}")]
+    summary = f"{tally.count} answers · closed {_closed(survey, timezone)}{_rate(survey, tally)}"
+    parts: list[Part] = [_heading(survey), Context(summary), *group_sizes_parts(survey, tally)]
     for question in survey.questions:
         parts += _question_parts(survey, question, tally)
+    if tally.by_group:
+        parts.append(legend(survey))
     parts.append(
         Image(
             data=results_chart(survey, tally),
@@ -85,14 +105,20 @@ def results_message(survey: Survey, tally: Tally, *, with_text: bool) -> Message
 
 def _question_parts(survey: Survey, question: SurveyQuestion, tally: Tally) -> list[Part]:
     title = Text(bold(f"{question.position}. {question.prompt}"))
+    if question.describes_group:
+        return []  # shown as the group sizes, suppressed (`group_sizes_parts`)
     if question.kind == "scale":
         counts = tally.scales.get(question.position, Counter())
-        return [title, Fields(tuple(Field(v, _share(counts[v], counts)) for v in SCALE_VALUES))]
+        average = tally.average(question.position)
+        mean = [Context(f"Average {average:.1f} out of 5{_ends(question)}")] if average is not None else []
+        fields = Fields(tuple(Field(v, _share(counts[v], counts)) for v in SCALE_VALUES))
+        return [title, fields, *mean, *breakdown_parts(survey, question, tally)]
     if question.kind == "choice":
         counts = tally.choices.get(question.position, Counter())
         return [
             title,
             Fields(tuple(Field(truncate(o, 100), _share(counts[o], counts)) for o in question.options)),
+            *breakdown_parts(survey, question, tally),
         ]
     texts = tally.texts.get(question.position, [])
     if len(texts) < survey.min_answers:
@@ -100,6 +126,12 @@ def _question_parts(survey: Survey, question: SurveyQuestion, tally: Tally) -> l
     if survey.free_text_released:
         return [title, Context("Written answers released; they follow, shuffled.")]
     return [title, Context("Written answers are shown, shuffled, once a RECI member releases them.")]
+
+
+def _ends(question: SurveyQuestion) -> str:
+    if not (question.low_label or question.high_label):
+        return ""
+    return f" (1 = {question.low_label or 'lowest'}, 5 = {question.high_label or 'highest'})"
 
 
 def _share(count: int, counts: Counter[str]) -> str:
@@ -147,11 +179,14 @@ def _capped(parts: list[Part]) -> tuple[Part, ...]:
     return (*parts[: MAX_PARTS - 1], note)
 
 
-def digest_parts(survey: Survey, tally: Tally) -> list[Part]:
+def digest_parts(survey: Survey, tally: Tally, *, timezone: str = "UTC") -> list[Part]:
     """A closed survey in the RECI digest: its distributions without the chart, never written answers."""
     if not enough(survey, tally):
         return [Text(f"{bold(survey.title)}: not enough answers to protect anonymity; no results are shown.")]
-    parts: list[Part] = [Text(f"{bold(survey.title)}: {tally.count} answers, closed {_closing(survey)}.")]
+    closed = _closed(survey, timezone)
+    parts: list[Part] = [
+        Text(f"{bold(survey.title)}: {tally.count} answers, closed {closed}{_rate(survey, tally)}.")
+    ]
     for question in survey.questions:
         if question.kind != "text":
             parts += _question_parts(survey, question, tally)

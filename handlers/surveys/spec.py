@@ -22,7 +22,9 @@ QUESTIONS_HINT = (
     "One question a line, at most 10. Start each line with scale: (answered 1 to 5), "
     "choice: (then the options after | signs) or text: (a free answer). For example: "
     "scale: How safe do you feel raising concerns? / choice: Which team? | Policy | Comms | Other / "
-    "text: What should change?"
+    "text: What should change? An optional first line group: … | … | … asks people to describe themselves "
+    "(for example group: Do you identify as being from an ethnic minority background? | Yes | No | "
+    "Prefer not to say), so results can be read by group."
 )
 
 AUDIENCES = {"everyone": "Everyone", "role": "People with a role", "channel": "Members of a channel"}
@@ -42,9 +44,14 @@ def parse_questions(raw: str) -> tuple[tuple[QuestionSpec, ...], list[str]]:
     for number, line in enumerate(lines, start=1):
         kind, sep, rest = line.partition(":")
         kind = kind.strip().lower()
-        if not sep or kind not in {"scale", "choice", "text"}:
-            problems.append(f"Line {number}: start it with scale:, choice: or text:.")
+        if not sep or kind not in {"scale", "choice", "text", "group"}:
+            problems.append(f"Line {number}: start it with scale:, choice:, text: or group:.")
             continue
+        describes_group = kind == "group"
+        if describes_group and number != 1:
+            problems.append(f"Line {number}: the group: question (how people describe themselves) comes first.")
+            continue
+        kind = "choice" if describes_group else kind
         prompt, *options = (part.strip() for part in rest.split("|")) if kind == "choice" else (rest.strip(),)
         if not prompt:
             problems.append(f"Line {number}: the question is empty.")
@@ -55,7 +62,9 @@ def parse_questions(raw: str) -> tuple[tuple[QuestionSpec, ...], list[str]]:
         elif kind == "choice" and (any(not o for o in options) or len(set(options)) != len(options)):
             problems.append(f"Line {number}: an option is empty or repeated.")
         else:
-            questions.append(QuestionSpec(kind=kind, prompt=prompt, options=tuple(options)))
+            questions.append(
+                QuestionSpec(kind=kind, prompt=prompt, options=tuple(options), describes_group=describes_group)
+            )
     if not lines:
         problems.append("Add at least one question.")
     elif len(lines) > MAX_QUESTIONS:

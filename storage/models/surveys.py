@@ -51,7 +51,7 @@ class Survey(Base):
     # "open" or "closed".
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     free_text_released: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The creator is a RECI member acting in that role, never a respondent as such.
+    # The creator is a RECI member acting in that role, never a respondent as such; cleared at close.
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
@@ -59,6 +59,8 @@ class Survey(Base):
     reminded_at: Mapped[datetime | None]
     # Set once the results were posted to the RECI channel.
     results_posted_at: Mapped[datetime | None]
+    # How many people the audience rule took in when the survey opened: a count, never who (response rate).
+    invited: Mapped[int] = mapped_column(Integer, default=0)
     # "" (once), "monthly" or "quarterly": a closed round opens the next with the same questions.
     recurrence: Mapped[str] = mapped_column(String(20), default="")
     # The first round of a recurring series (itself for the first); results compare rounds of a series.

@@ -13,6 +13,7 @@ import storage.surveys as store
 from storage.clock import FixedClock
 from storage.db import create_engine, session_factory
 from storage.models import SurveyKey, SurveyParticipation, SurveyResponse
+from storage.survey_tally import tally
 from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec
 from tests.support.survey_helpers import MAX_ABS_RHO, physical_order, scan_order, spearman
 
@@ -184,7 +185,7 @@ async def test_tally_counts_and_shuffles_free_text(
     async with sessions() as session:
         survey = await store.get_survey(session, survey_id=survey_id)
         assert survey is not None
-        result = await store.tally(session, survey=survey)
+        result = await tally(session, survey=survey)
     assert result.count == 12
     assert result.scales[1] == {"1": 3, "2": 3, "3": 2, "4": 2, "5": 2}
     assert sorted(result.texts[2]) == sorted(f"n{i}" for i in range(12))

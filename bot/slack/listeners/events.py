@@ -17,6 +17,7 @@ from bot.slack import ids
 from bot.slack.actors import actor_for
 from bot.slack.blocks import render_home
 from bot.slack.replies import Surface, deliver, tell
+from bot.slack.survey_threads import refuse_reply, under_survey
 from bot.wiring import Core
 from handlers.context import Actor, Origin, Response
 from handlers.messages import Message
@@ -50,6 +51,10 @@ async def handle_message(core: Core, event: dict[str, Any], event_id: str, *, cl
     if not is_thread_reply(event):
         return
     channel, thread = str(event.get("channel", "")), str(event["thread_ts"])
+    if await under_survey(client, channel, thread):
+        # Not anonymous, so not taken: nothing about it is stored, not even its delivery id.
+        await refuse_reply(client, channel, str(event["user"]), thread)
+        return
     surface = Surface(client=client, user_id=str(event["user"]), channel=channel, message_ts=thread)
     origin = Origin(message=MessageRef(ids.PLATFORM, channel, thread), delivery_id=event_id)
 

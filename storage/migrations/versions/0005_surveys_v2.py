@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0003
 Create Date: 2026-12-02
 
-Issue 13: responses keyed by 16 random bytes; on SQLite the response, mark and key tables have no
+Issue 13: surveys count who was invited (a number, for the response rate); responses keyed by 16 random bytes; on SQLite the response, mark and key tables have no
 rowid, so storage order is random-key order. Surveys gain recurrence (a series and its round), a link
 to a plan measure; questions gain scale words and the self-description flag.
 Existing responses keep their answers under new random keys (the old keys were random too).
@@ -115,6 +115,7 @@ def _rekey_responses(id_type: str) -> None:
 
 def upgrade() -> None:
     with op.batch_alter_table("surveys", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("invited", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("recurrence", sa.String(length=20), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("series_id", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("round_number", sa.Integer(), nullable=False, server_default="1"))
@@ -159,3 +160,4 @@ def downgrade() -> None:
         batch_op.drop_column("round_number")
         batch_op.drop_column("series_id")
         batch_op.drop_column("recurrence")
+        batch_op.drop_column("invited")
