@@ -334,6 +334,27 @@ async def strip_survey_secrets(session: AsyncSession) -> None:
         await session.execute(delete(table))
 
 
+async def surveys_run_for_measure(
+    session: AsyncSession, *, measure_id: int, since: datetime, until: datetime
+) -> int:
+    """How many surveys linked to a plan measure closed in [since, until): the measure's computed count.
+
+    For the measures engineer's computed kind "surveys run" (issue 10): a survey counts once it has run
+    its course, whatever its results, in the period it closed in.
+    """
+    counted = await session.scalar(
+        select(func.count())
+        .select_from(Survey)
+        .where(
+            Survey.measure_id == measure_id,
+            Survey.status == "closed",
+            Survey.closed_at >= since,
+            Survey.closed_at < until,
+        )
+    )
+    return int(counted or 0)
+
+
 async def count_responses(session: AsyncSession, *, survey_id: str) -> int:
     counted = await session.scalar(
         select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey_id)

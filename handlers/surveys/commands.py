@@ -16,6 +16,7 @@ from handlers.surveys.forms import new_survey_form
 from handlers.surveys.notices import say
 from handlers.surveys.results import not_yet, results_message
 from handlers.surveys.spec import parse_form
+from handlers.surveys.templates import TEMPLATES, template_list
 from storage import audit
 from storage.people_import import known_roles
 from storage.survey_audience import audience_people, queue_invitations
@@ -33,7 +34,8 @@ NOT_ALLOWED = (
 )
 HELP = (
     "**/feedback** runs RECI's anonymous surveys:\n"
-    "- /feedback new opens the form for a new survey\n"
+    "- /feedback new opens the form for a new survey; /feedback new pulse (or speak-up, inclusion, "
+    "event) opens it filled in from a template\n"
     "- /feedback list shows the surveys\n"
     "- /feedback close ID closes a survey now and posts its results\n"
     "- /feedback results ID shows a closed survey's results"
@@ -48,7 +50,13 @@ async def feedback(deps: Deps, actor: Actor, text: str) -> Response:
     if not actor.may(RUN_SURVEYS):
         return Response(message=say(NOT_ALLOWED))
     if verb == "new":
-        return Response(form=new_survey_form(closes_on=local_today(deps) + timedelta(days=DEFAULT_DAYS_OPEN)))
+        template = TEMPLATES.get(survey_id)
+        if survey_id and template is None:
+            return Response(
+                message=say(f"There is no template “{survey_id}”. The templates:\n{template_list()}")
+            )
+        closes_on = local_today(deps) + timedelta(days=DEFAULT_DAYS_OPEN)
+        return Response(form=new_survey_form(closes_on=closes_on, template=template))
     if verb == "list":
         return Response(message=await _list(deps))
     if verb in {"close", "results"} and not survey_id:

@@ -10,6 +10,7 @@ from handlers import actions
 from handlers.markup import bold, truncate
 from handlers.messages import Choice, DateInput, Form, Input, LongText, Option, ShortText
 from handlers.surveys.spec import AUDIENCES, DEFAULT_MIN_ANSWERS, QUESTIONS_HINT
+from handlers.surveys.templates import Template
 from storage.models import Survey
 from storage.models.surveys import MIN_ANSWERS_FLOOR
 from storage.surveys import SCALE_VALUES
@@ -19,16 +20,31 @@ STORED_WITHOUT_NAME = "Your answers are stored with no name, chat id or time, an
 SCALE_LABELS = {"1": "1 (lowest)", "2": "2", "3": "3", "4": "4", "5": "5 (highest)"}
 
 
-def new_survey_form(*, closes_on: date) -> Form:
+def new_survey_form(*, closes_on: date, template: Template | None = None) -> Form:
+    """The new-survey form, filled in from a template when one is given."""
     return Form(
         form_id=actions.FORM_SURVEY_NEW,
         title="New anonymous survey",
         intro="Answers are stored with no name, chat id or time, and shown only after close.",
         submit_label="Open survey",
         inputs=(
-            ShortText(name="title", label="Title", max_length=150),
-            LongText(name="intro", label="Introduction", required=False, max_length=1500),
-            LongText(name="questions", label="Questions", hint=QUESTIONS_HINT, max_length=3000),
+            ShortText(
+                name="title", label="Title", max_length=150, initial=template.title if template else ""
+            ),
+            LongText(
+                name="intro",
+                label="Introduction",
+                required=False,
+                max_length=1500,
+                initial=template.intro if template else "",
+            ),
+            LongText(
+                name="questions",
+                label="Questions",
+                hint=QUESTIONS_HINT,
+                max_length=3000,
+                initial=template.question_lines if template else "",
+            ),
             Choice(
                 name="audience",
                 label="Who is asked",

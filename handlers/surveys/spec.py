@@ -49,7 +49,9 @@ def parse_questions(raw: str) -> tuple[tuple[QuestionSpec, ...], list[str]]:
             continue
         describes_group = kind == "group"
         if describes_group and number != 1:
-            problems.append(f"Line {number}: the group: question (how people describe themselves) comes first.")
+            problems.append(
+                f"Line {number}: the group: question (how people describe themselves) comes first."
+            )
             continue
         kind = "choice" if describes_group else kind
         prompt, *options = (part.strip() for part in rest.split("|")) if kind == "choice" else (rest.strip(),)
@@ -63,7 +65,9 @@ def parse_questions(raw: str) -> tuple[tuple[QuestionSpec, ...], list[str]]:
             problems.append(f"Line {number}: an option is empty or repeated.")
         else:
             questions.append(
-                QuestionSpec(kind=kind, prompt=prompt, options=tuple(options), describes_group=describes_group)
+                QuestionSpec(
+                    kind=kind, prompt=prompt, options=tuple(options), describes_group=describes_group
+                )
             )
     if not lines:
         problems.append("Add at least one question.")
