@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -93,3 +93,11 @@ async def invitees_not_answered(session: AsyncSession, *, survey_id: str) -> lis
         .order_by(Person.id)
     )
     return [p for p in invited.unique() if respondent_digest(key, respondent_key(p.id)) not in answered]
+
+
+async def forget_invitations(session: AsyncSession, *, survey_id: str) -> int:
+    """Delete every invitation row of a survey, sent or not (at close: nothing ties a person to it)."""
+    result = await session.execute(
+        delete(UpdateRequest).where(UpdateRequest.kind == INVITE_KIND, UpdateRequest.subject == survey_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

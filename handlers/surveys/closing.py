@@ -14,6 +14,7 @@ from handlers.messenger import SendError
 from handlers.surveys.results import free_text_messages, results_message
 from storage import audit
 from storage.models import Survey
+from storage.survey_audience import forget_invitations
 from storage.survey_tally import tally
 from storage.surveys import close_survey, get_survey, scrub_after_close
 
@@ -33,6 +34,8 @@ async def close_and_announce(deps: Deps, survey_id: str, *, actor: str) -> bool:
         audit.record(
             session, at=now, actor=actor, event="survey.close", entity="survey", entity_key=survey_id
         )
+        # Whatever invitation rows are left would name people beside the survey: none outlives it.
+        await forget_invitations(session, survey_id=survey_id)
         await session.commit()
     try:
         async with deps.sessions() as session:
