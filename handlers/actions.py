@@ -30,6 +30,7 @@ FORM_UPDATE = "update"  # state: "<ACTION-KEY>"
 FORM_SMART = "smart"
 FORM_SURVEY_NEW = "survey.new"
 FORM_SURVEY_ANSWER = "survey.answer"  # state: "<survey id>"
+FORM_SURVEY_PREVIEW = "survey.preview"  # state: the new-survey form's values, compressed
 FORM_SURVEY_RECEIPT = "survey.receipt"  # the "received" / "stored" note shown in the form itself
 
 # Survey buttons; value: "<survey id>".

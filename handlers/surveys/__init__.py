@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from handlers import actions
 from handlers.surveys.answering import on_action, on_answer, on_receipt
-from handlers.surveys.commands import feedback, submit_new
+from handlers.surveys.commands import feedback, submit_new, submit_preview
 
 if TYPE_CHECKING:
     from handlers.router import Router
@@ -22,5 +22,6 @@ def register(router: Router) -> None:
     )
     router.action("survey", on_action)
     router.form(actions.FORM_SURVEY_NEW, submit_new)
+    router.form(actions.FORM_SURVEY_PREVIEW, submit_preview)
     router.form(actions.FORM_SURVEY_ANSWER, on_answer)
     router.form(actions.FORM_SURVEY_RECEIPT, on_receipt)

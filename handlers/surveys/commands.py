@@ -14,6 +14,7 @@ from handlers.surveys.answering import SURVEY_ACTOR
 from handlers.surveys.closing import close_and_announce, local_today
 from handlers.surveys.forms import new_survey_form
 from handlers.surveys.notices import say
+from handlers.surveys.preview import NEXT, OPEN_NOW, PREVIEW, decode, preview_form
 from handlers.surveys.results import not_yet, results_message
 from handlers.surveys.spec import parse_form
 from handlers.surveys.templates import TEMPLATES, template_list
@@ -117,6 +118,21 @@ async def _results(deps: Deps, survey_id: str) -> Message:
     return results_message(survey, counted, with_text=True, timezone=deps.timezone)
 
 
+async def submit_preview(deps: Deps, actor: Actor, _values: Mapping[str, str], state: str) -> Response:
+    """ "Open survey" on the preview: open it from the values the preview carried, as previewed."""
+    values = decode(state)
+    if not values:
+        return Response(
+            close_form=True, message=say("That preview has expired. Start again with /feedback new.")
+        )
+    response = await submit_new(deps, actor, values, "")
+    if response.errors:
+        # The preview has no fields to show them against: say them, and keep nothing.
+        lines = "\n".join(f"- {text}" for text in response.errors.values())
+        return Response(close_form=True, message=say(f"The survey was not opened:\n{lines}"))
+    return response
+
+
 async def submit_new(deps: Deps, actor: Actor, values: Mapping[str, str], _state: str) -> Response:
     """The new-survey form: check everything, then open the survey and queue one invitation per person."""
     if not actor.may(RUN_SURVEYS):
@@ -127,6 +143,10 @@ async def submit_new(deps: Deps, actor: Actor, values: Mapping[str, str], _state
     if parsed.spec is None:
         return Response(errors=parsed.errors)
     spec = parsed.spec
+    if values.get(NEXT, OPEN_NOW) == PREVIEW:
+        preview = preview_form(spec, values)
+        if preview is not None:
+            return Response(form=preview)
     members: list[str] = []
     if spec.audience_kind == "channel":
         if not isinstance(deps.messenger, ChannelDirectory):

@@ -26,7 +26,7 @@ def new_survey_form(*, closes_on: date, template: Template | None = None) -> For
         form_id=actions.FORM_SURVEY_NEW,
         title="New anonymous survey",
         intro="Answers are stored with no name, chat id or time, and shown only after close.",
-        submit_label="Open survey",
+        submit_label="Next",
         inputs=(
             ShortText(
                 name="title", label="Title", max_length=150, initial=template.title if template else ""
@@ -64,6 +64,15 @@ def new_survey_form(*, closes_on: date, template: Template | None = None) -> For
                 hint="Answers are taken until the end of this day.",
                 initial=closes_on,
             ),
+            Choice(
+                name="then",
+                label="When you press the button",
+                options=(
+                    Option(value="preview", label="Show me a preview of what people will see"),
+                    Option(value="open", label="Open the survey now"),
+                ),
+                initial="preview",
+            ),
             ShortText(
                 name="min_answers",
                 label="Minimum answers before results show",
@@ -84,7 +93,11 @@ def answer_form(survey: Survey) -> Form:
     for q in survey.questions:
         label = truncate(f"{q.position}. {q.prompt}", 150)
         if q.kind == "scale":
-            options = tuple(Option(value=v, label=SCALE_LABELS[v]) for v in SCALE_VALUES)
+            words = {"1": q.low_label, "5": q.high_label}
+            options = tuple(
+                Option(value=v, label=f"{v} ({words[v]})" if words.get(v) else SCALE_LABELS[v])
+                for v in SCALE_VALUES
+            )
             inputs.append(Choice(name=field_name(q.position), label=label, options=options))
         elif q.kind == "choice":
             options = tuple(Option(value=str(i), label=o) for i, o in enumerate(q.options))

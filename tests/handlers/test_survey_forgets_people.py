@@ -82,8 +82,9 @@ async def _run_survey(deps: Deps, ids: dict[str, int]) -> str:
     values = new_survey_values(title=TITLE, min_answers="5")
     assert (await router.on_form(deps, reci, actions.FORM_SURVEY_NEW, values, "")).close_form
     async with deps.sessions() as session:
-        survey_id = await session.scalar(select(Survey.id))
-    assert survey_id is not None
+        found = await session.scalar(select(Survey.id))
+    assert found is not None
+    survey_id: str = found
     assert deps.messenger is not None
     await deliver_invitations(deps, deps.messenger, deps.clock.now())
     for email in sorted(ids)[:6]:

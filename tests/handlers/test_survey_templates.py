@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -9,15 +10,27 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers import actions
+from handlers.context import Deps
+from handlers.identity import actor_for_person
 from handlers.messages import LongText, ShortText
-from handlers.surveys.forms import new_survey_form
+from handlers.router import build_router
+from handlers.surveys.forms import answer_form, new_survey_form
 from handlers.surveys.spec import parse_form
 from handlers.surveys.templates import TEMPLATES
 from storage.clock import FixedClock
-from storage.models import Measure
+from storage.models import Measure, Survey
 from storage.plan_file import load_plan_file
 from storage.plan_import import import_plan
-from storage.surveys import QuestionSpec, SurveySpec, close_survey, create_survey, surveys_run_for_measure
+from storage.surveys import (
+    QuestionSpec,
+    SurveySpec,
+    close_survey,
+    create_survey,
+    get_survey,
+    surveys_run_for_measure,
+)
+from tests.support.survey_helpers import RECI, RecordingMessenger, import_people_file, people_csv
 
 
 @pytest.mark.parametrize("key", sorted(TEMPLATES))
@@ -81,3 +94,36 @@ async def test_surveys_linked_to_a_measure_count_in_the_period_they_closed(
             session, measure_id=measure_id, since=quarter[0], until=datetime(2024, 11, 1, tzinfo=UTC)
         )
     assert (run, october_only) == (2, 1)
+
+
+@pytest.mark.postgres
+async def test_a_template_previewed_opens_exactly_as_previewed(
+    deps: Deps, people_file: Path, tmp_path: Path
+) -> None:
+    ids = await import_people_file(deps, people_csv(tmp_path / "people.csv", source=people_file))
+    deps = replace(deps, messenger=RecordingMessenger())
+    router = build_router()
+    reci = await actor_for_person(deps, ids[RECI], platform="slack", platform_user_id="U")
+    opened = await router.on_command(deps, reci, "/feedback", "new speak-up")
+    assert opened.form is not None
+    values = {i.name: str(i.initial or "") for i in opened.form.inputs} | {"min_answers": "5"}
+    assert values["then"] == "preview"
+    preview = await router.on_form(deps, reci, actions.FORM_SURVEY_NEW, values, "")
+    assert preview.form is not None and preview.form.form_id == actions.FORM_SURVEY_PREVIEW
+    async with deps.sessions() as session:
+        assert await session.scalar(select(Survey.id)) is None  # nothing stored before "Open survey"
+    # The preview is the answer form people will get: the same questions, as choices and text.
+    labels = [i.label for i in preview.form.inputs]
+    assert labels[0].startswith("1. Do you identify as being from an ethnic minority background?")
+    assert len(labels) == len(TEMPLATES["speak-up"].questions)
+    assert not any(i.required for i in preview.form.inputs)
+    done = await router.on_form(deps, reci, actions.FORM_SURVEY_PREVIEW, {}, preview.form.state)
+    assert done.close_form and done.message is not None
+    async with deps.sessions() as session:
+        survey_id = await session.scalar(select(Survey.id))
+        assert survey_id is not None
+        survey = await get_survey(session, survey_id=survey_id)
+    assert survey is not None
+    sent = answer_form(survey)
+    assert [i.label for i in sent.inputs] == labels
+    assert survey.questions[0].describes_group
