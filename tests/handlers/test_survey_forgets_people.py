@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.logging_setup import configure_logging
 from handlers import actions
 from handlers.context import Deps, Origin
+from handlers.features import build_router
 from handlers.identity import actor_for_person
-from handlers.router import build_router
 from jobs.surveys import close_due_surveys
 from storage.models import Base, Person, PlatformIdentity, Survey
 from tests.support.survey_helpers import (

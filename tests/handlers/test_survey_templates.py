@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers import actions
 from handlers.context import Deps
+from handlers.features import build_router
 from handlers.identity import actor_for_person
 from handlers.messages import LongText, ShortText
-from handlers.router import build_router
 from handlers.surveys.forms import answer_form, new_survey_form
 from handlers.surveys.spec import parse_form
 from handlers.surveys.templates import TEMPLATES
