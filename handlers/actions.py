@@ -14,6 +14,8 @@ NUDGE_DONE = "nudge.done"
 NUDGE_ADD_UPDATE = "nudge.add_update"
 NUDGE_SNOOZE = "nudge.snooze"
 NUDGE_NOT_MINE = "nudge.not_mine"
+# Which action a held thread reply is about; value: "<held reply id>|<ACTION-KEY>" or "<id>|*" for all.
+NUDGE_REPLY_FOR = "nudge.reply_for"
 NUDGE_STATUS_ACTIONS = {
     NUDGE_ON_TRACK: "on_track",
     NUDGE_AT_RISK: "at_risk",

@@ -11,7 +11,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import actions
+from handlers import actions, reply_choice
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
 from handlers.messenger import SendError
@@ -49,6 +49,8 @@ def register(router: Router) -> None:
 
 
 async def on_nudge_button(deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
+    if action == actions.NUDGE_REPLY_FOR:
+        return await reply_choice.choose(deps, actor, value)
     key, _, days = value.partition("|")
     key = key.strip().upper()
     stale = await superseded(deps, actor, origin, key)
@@ -185,9 +187,10 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
     """A plain reply in a nudge's thread becomes evidence (no status change) for that nudge's action(s).
 
     When the nudge listed several actions, the reply counts for the ones whose keys it mentions
-    ("INF-1", "inf 1"); when it mentions none, for every action the nudge listed — the owner was
-    answering the message as a whole. Links in the text are kept as the evidence's links. With several
-    actions each row's `source_ref` is the delivery id plus "#KEY", so a redelivery still writes nothing.
+    ("INF-1", "inf 1"); when it mentions none, it is kept once and the owner is asked with buttons
+    which action or actions it is about (`handlers.reply_choice`). Links in the text are kept as the
+    evidence's links. With several actions each row's `source_ref` is the delivery id plus "#KEY", so a
+    redelivery still writes nothing.
     Files attached to the reply (`origin.attachments`) are kept as links, before any typed in the text.
     Returns None for threads that are not a nudge's, leaving them to other handlers.
     """
@@ -200,7 +203,6 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
         keys = list(dict.fromkeys(r.action.key for r in requests if r.action is not None))
     if not keys:
         return None
-    targets = [k for k in keys if _mentions(text, k)] or keys
     typed = [u.rstrip(".,;:!?") for u in _URL.findall(text)]
     # Attached files first: they are the evidence the owner chose to give.
     links = list(dict.fromkeys([*files, *(u for u in typed if is_web_address(u))]))[:MAX_REPLY_LINKS]
@@ -209,6 +211,12 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
         if len(files) == 1
         else "Files, attached in the nudge's thread."
     )
+    named = [k for k in keys if _mentions(text, k)]
+    if not named and len(keys) > 1:
+        # About one meeting or all of them? Kept once, and the owner is asked rather than guessed for.
+        text = truncate(narrative, MAX_NARRATIVE)
+        return await reply_choice.hold(deps, actor, keys=keys, text=text, links=links, origin=origin)
+    targets = named or keys
     recorded: list[str] = []
     refused: list[str] = []
     refs: list[dict[str, str]] = []

@@ -4,6 +4,7 @@ from storage.models.base import Base, UTCDateTime
 from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, Platform, Status
 from storage.models.people import Person, PersonRole, PlatformIdentity, Role, SmartObjective
 from storage.models.plan import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Plan
+from storage.models.replies import HeldReply
 from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
 from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
 
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "Cadence",
     "Evidence",
+    "HeldReply",
     "Measure",
     "MeasureKind",
     "Objective",

@@ -186,10 +186,10 @@ async def test_a_thread_reply_is_kept_as_evidence_for_the_action_it_names(deps: 
     assert evidence.source_ref == "ev-1"
     assert (await action_row(deps, "INF-2")).status == "not_started"
 
-    both = await router.on_reply(deps, sam, "All going well this month.", Origin(ref, "ev-2"))
+    both = await router.on_reply(deps, sam, "inf-1 and INF-2 are going well.", Origin(ref, "ev-2"))
     assert both is not None
     assert "Thanks — kept as evidence for INF-1 and INF-2" in text_of(both.message)
-    again = await router.on_reply(deps, sam, "All going well this month.", Origin(ref, "ev-2"))
+    again = await router.on_reply(deps, sam, "inf-1 and INF-2 are going well.", Origin(ref, "ev-2"))
     assert again is not None
     assert text_of(again.message) == text_of(both.message)
     refs = sorted(e.source_ref or "" for e in await _evidence(deps))
