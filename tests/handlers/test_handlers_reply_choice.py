@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from handlers import actions
 from handlers.context import Deps, Origin
+from handlers.features import build_router
 from handlers.messages import Buttons, Message
-from handlers.router import build_router
 from storage.models import Evidence, HeldReply
 from tests.support.handlers_support import actor, seed, sent_nudge, text_of
 
