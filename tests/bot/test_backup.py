@@ -24,7 +24,7 @@ from bot.cli.problems import DISK_FULL, database_problem, file_problem
 from storage.backup_scope import tables_left_out
 from storage.db import create_engine, normalise_url, session_factory
 from storage.models import Base, SurveyKey, SurveyParticipation
-from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec, create_survey, record_answer
+from storage.surveys import AnswerOutcome, QuestionSpec, SurveySpec, create_survey, submit_answer
 from tests.bot.test_cli import REPO, nudgebot
 from tests.support.dbdump import dump
 from tests.support.jobs_support import seed
@@ -46,9 +46,12 @@ async def _fill(engine: AsyncEngine) -> None:
     )
     async with sessions() as session, session.begin():
         survey = await create_survey(session, spec=spec, created_by=None, now=NOW)
-    async with sessions() as session, session.begin():
-        outcome = await record_answer(session, survey_id=survey.id, respondent="U123", answers={"1": 4})
-    assert outcome is AnswerOutcome.STORED
+    # Answers reach the database in batches of the survey's minimum (storage.survey_pool): five.
+    outcomes = [
+        await submit_answer(sessions, survey_id=survey.id, respondent=f"U12{n}", answers={"1": 4})
+        for n in range(5)
+    ]
+    assert outcomes[-1] is AnswerOutcome.STORED
 
 
 @pytest.fixture
@@ -114,7 +117,7 @@ async def test_backup_then_restore_gives_every_table_equal_without_survey_secret
     # The source still holds the open survey's key and mark; the backup never did.
     async with engine.begin() as conn:
         assert await conn.scalar(select(func.count()).select_from(SurveyKey)) == 1
-        assert await conn.scalar(select(func.count()).select_from(SurveyParticipation)) == 1
+        assert await conn.scalar(select(func.count()).select_from(SurveyParticipation)) == 5
         for table in Base.metadata.sorted_tables:
             if table.name in tables_left_out():
                 await conn.execute(delete(table))
