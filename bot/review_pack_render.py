@@ -1,4 +1,4 @@
-"""The six-monthly review pack as a document: one self-contained HTML file, Markdown, or CSV."""
+"""The SMT's review pack over any period: one self-contained HTML file, Markdown (charts beside), or CSV."""
 
 from __future__ import annotations
 
@@ -105,7 +105,13 @@ def render_html(pack: ReviewPack) -> str:
     return "\n".join(out)
 
 
-def render_markdown(pack: ReviewPack) -> str:
+def chart_names(pack: ReviewPack, stem: str) -> list[str]:
+    return [f"{stem}-chart-{n + 1}.png" for n in range(len(pack.charts))]
+
+
+def render_markdown(pack: ReviewPack, *, stem: str = "pack") -> str:
+    """Markdown whose charts are PNG files beside it (`chart_names`), never base64 inside it."""
+
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
@@ -115,8 +121,8 @@ def render_markdown(pack: ReviewPack) -> str:
         f"{long_date(pack.start)} to {long_date(pack.end)} · {pack.evidence_count} pieces of evidence",
         "",
     ]
-    for chart in pack.charts:
-        out += [f"![{chart.alt}](data:image/png;base64,{base64.b64encode(chart.data).decode()})", ""]
+    for chart, name in zip(pack.charts, chart_names(pack, stem), strict=True):
+        out += [f"![{chart.alt}]({name})", ""]
     out += [
         "## SMART objectives (agreed / eligible, probation excluded)",
         "",
@@ -222,5 +228,10 @@ def render_csv(pack: ReviewPack) -> str:
     return buffer.getvalue()
 
 
-def render(pack: ReviewPack, fmt: str) -> str:
-    return {"html": render_html, "md": render_markdown, "csv": render_csv}[fmt](pack)
+def render(pack: ReviewPack, fmt: str, *, stem: str = "pack") -> dict[str, bytes]:
+    """The pack's files by name: the document first, then (Markdown) its charts."""
+    if fmt == "md":
+        charts = dict(zip(chart_names(pack, stem), (c.data for c in pack.charts), strict=True))
+        return {f"{stem}.md": render_markdown(pack, stem=stem).encode(), **charts}
+    text = render_html(pack) if fmt == "html" else render_csv(pack)
+    return {f"{stem}.{fmt}": text.encode()}

@@ -10,8 +10,9 @@ from handlers.markup import bold, escape, truncate
 from handlers.messages import MAX_TEXT, Heading, Part, Text
 from jobs.charts import status_by_objective
 from jobs.digest_data import ActionRow, DigestData
-from jobs.periods import long_date, period_for
-from storage.models import Cadence, Status
+from jobs.periods import long_date
+from storage.models import Status
+from storage.review_dates import next_review, upcoming_events
 
 ATTENTION = (Status.AT_RISK.value, Status.OFF_TRACK.value)
 # How many changes per objective, and items per list, a digest names before it counts the rest.
@@ -87,12 +88,10 @@ def attention(data: DigestData, *, narratives: bool) -> list[Part]:
 
 
 def coming_up(data: DigestData, today: date) -> list[Part]:
-    half = period_for(Cadence.SIX_MONTHLY, today)
-    review = half.end if half.end < data.plan.ends else data.plan.ends
-    return [
-        Heading("Coming up"),
-        Text(
-            f"- Six-monthly review: end of {escape(half.label)}, {long_date(review)}\n"
-            f"- Trustees' annual reflection: plan year ends {long_date(data.plan.ends)}"
-        ),
-    ]
+    """The next review and the plan file's own dated events: never one whose day has passed."""
+    lines = []
+    review = next_review(data.plan, today)
+    if review is not None:
+        lines.append(f"- {review.label}: {long_date(review.held_on)}")
+    lines += [f"- {escape(e.name)}: {long_date(e.on)}" for e in upcoming_events(data.plan, today)]
+    return [Heading("Coming up"), Text("\n".join(lines) or "Nothing scheduled.")]

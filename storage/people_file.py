@@ -14,7 +14,16 @@ from storage.yaml_nodes import InvalidFile, Problem
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is not our business.
 EMAIL_PATTERN = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 REQUIRED_COLUMNS = ("name", "email")
-OPTIONAL_COLUMNS = ("team", "roles", "timezone", "on_probation", "slack_user_id", "teams_user_id", "leads")
+OPTIONAL_COLUMNS = (
+    "team",
+    "roles",
+    "timezone",
+    "on_probation",
+    "slack_user_id",
+    "teams_user_id",
+    "leads",
+    "manager",
+)
 TRUE_WORDS = {"true", "yes", "y", "1"}
 FALSE_WORDS = {"false", "no", "n", "0", ""}
 
@@ -30,6 +39,8 @@ class PersonSpec:
     slack_user_id: str = ""
     teams_user_id: str = ""
     leads: tuple[str, ...] = ()
+    # The line manager's email: who agrees this person's SMART objective and records how it ended.
+    manager: str = ""
     line: int = 0
 
 
@@ -101,6 +112,11 @@ def load_people_file(path: Path, *, known_roles: set[str], default_timezone: str
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             bad("timezone", f"unknown time zone {timezone!r} (use a name like Europe/London)")
+        manager = row.get("manager", "").lower()
+        if manager and not EMAIL_PATTERN.fullmatch(manager):
+            bad("manager", f"{manager!r} is not an email address")
+        elif manager and manager == email:
+            bad("manager", "a person cannot be their own line manager")
         probation = parse_bool(row.get("on_probation", ""))
         if probation is None:
             bad("on_probation", f"{row.get('on_probation')!r} is not true or false")
@@ -115,6 +131,7 @@ def load_people_file(path: Path, *, known_roles: set[str], default_timezone: str
                 slack_user_id=row.get("slack_user_id", ""),
                 teams_user_id=row.get("teams_user_id", ""),
                 leads=tuple(t.strip() for t in row.get("leads", "").split(";") if t.strip()),
+                manager=manager,
                 line=line,
             )
         )

@@ -53,6 +53,7 @@ async def import_people(
             "timezone": spec.timezone,
             "on_probation": spec.on_probation,
             "leads": ";".join(spec.leads),
+            "manager_email": spec.manager,
             "active": True,
         }
         if person is None:

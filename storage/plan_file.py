@@ -11,6 +11,7 @@ from yaml.nodes import Node, ScalarNode
 
 from storage.models.enums import Cadence, MeasureKind
 from storage.people_file import EMAIL_PATTERN
+from storage.plan_events import PlanEvent, read_events, read_smart_roles
 from storage.yaml_nodes import InvalidFile, MapReader, Problem, Problems, compose
 
 ACTION_KEY = re.compile(r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,4}$")
@@ -60,6 +61,8 @@ class PlanSpec:
     review_cadence: str = Cadence.SIX_MONTHLY.value
     description: str = ""
     objectives: tuple[ObjectiveSpec, ...] = field(default_factory=tuple)
+    smart_roles: tuple[str, ...] = ()
+    events: tuple[PlanEvent, ...] = ()
 
     @property
     def actions(self) -> list[ActionSpec]:
@@ -89,7 +92,9 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         problems.add(root, "plan", "is missing")
         raise InvalidFile(problems.items)
     plan = MapReader(plan_node, "plan", problems)
-    plan.check_known({"key", "name", "starts", "ends", "review_cadence", "description"})
+    plan.check_known(
+        {"key", "name", "starts", "ends", "review_cadence", "description", "smart_roles", "events"}
+    )
     starts = _date(plan, "starts")
     ends = _date(plan, "ends")
     if starts and ends and ends <= starts:
@@ -107,7 +112,14 @@ def parse_plan(text: str, filename: str = "<plan>") -> PlanSpec:
         or Cadence.SIX_MONTHLY.value,
         description=plan.string("description", required=False),
         objectives=objectives,
+        smart_roles=read_smart_roles(plan),
+        events=read_events(plan),
     )
+    for event in spec.events:
+        if event.action and event.action not in {a.key for a in spec.actions}:
+            problems.add(
+                plan.raw("events"), "plan.events", f"{event.name}: there is no action {event.action}"
+            )
     if problems:
         raise InvalidFile(problems.items)
     return spec

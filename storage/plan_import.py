@@ -127,6 +127,8 @@ async def _upsert_plan(
         "ends": spec.ends,
         "review_cadence": spec.review_cadence,
         "description": spec.description,
+        "smart_roles": list(spec.smart_roles),
+        "events": [e.as_json() for e in spec.events],
     }
     if plan is None:
         plan = Plan(key=spec.key, created_at=now, updated_at=now, **values)

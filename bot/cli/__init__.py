@@ -9,6 +9,7 @@ from bot.cli.database import db_app
 from bot.cli.jobs import app as jobs_app
 from bot.cli.people import objectives_app, people_app
 from bot.cli.plan import app as plan_app
+from bot.cli.results import results_app
 from bot.cli.review_pack import review_pack_command
 from bot.cli.run import run_command
 from bot.cli.slack import slack_app
@@ -28,6 +29,7 @@ app.add_typer(people_app, name="people")
 app.add_typer(objectives_app, name="objectives")
 app.add_typer(jobs_app, name="jobs")
 app.command("review-pack")(review_pack_command)
+app.add_typer(results_app, name="results")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.add_typer(slack_app, name="slack")

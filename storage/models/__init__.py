@@ -4,6 +4,7 @@ from storage.models.base import Base, UTCDateTime
 from storage.models.enums import Cadence, MeasureKind, ObjectiveOutcome, Platform, Status
 from storage.models.people import Person, PersonRole, PlatformIdentity, Role, SmartObjective
 from storage.models.plan import Action, ActionOwner, ActionStep, Measure, Objective, Outcome, Plan
+from storage.models.review import Challenge, Review, ReviewEntry, TriangulationResult
 from storage.models.surveys import Survey, SurveyKey, SurveyParticipation, SurveyQuestion, SurveyResponse
 from storage.models.tracking import AuditEntry, Evidence, ProcessedDelivery, Snooze, UpdateRequest
 
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Cadence",
+    "Challenge",
     "Evidence",
     "Measure",
     "MeasureKind",
@@ -26,6 +28,8 @@ __all__ = [
     "Platform",
     "PlatformIdentity",
     "ProcessedDelivery",
+    "Review",
+    "ReviewEntry",
     "Role",
     "SmartObjective",
     "Snooze",
@@ -35,6 +39,7 @@ __all__ = [
     "SurveyParticipation",
     "SurveyQuestion",
     "SurveyResponse",
+    "TriangulationResult",
     "UTCDateTime",
     "UpdateRequest",
 ]

@@ -34,6 +34,8 @@ class Person(Base):
     on_probation: Mapped[bool] = mapped_column(Boolean, default=False)
     # Teams this person leads for escalation (";"-separated team names); an SMT member usually.
     leads: Mapped[str] = mapped_column(Text, default="")
+    # Their line manager's email (the people file's `manager` column): who agrees their SMART objective.
+    manager_email: Mapped[str] = mapped_column(String(254), default="")
     # False once a person is no longer in the people file: kept for their evidence, never nudged.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -21,6 +21,10 @@ class Plan(Base):
     ends: Mapped[date] = mapped_column(Date)
     review_cadence: Mapped[str] = mapped_column(String(20), default=Cadence.SIX_MONTHLY.value)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Roles whose SMART-objective agreement and outcomes digests and packs report (plan file `smart_roles`).
+    smart_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Dated events of the plan file (`events`): [{"name", "on" (ISO date), "action" (key or "")}].
+    events: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -85,7 +85,9 @@ async def test_review_pack_in_three_formats(
     md = outputs["md"]
     assert "# Race equality action plan 2024/25: six-monthly review pack" in md
     assert "| 2024-05-14 | Sam Sample | On track | Asks agreed at the policy PDT \\| with RECI |" in md
-    assert md.count("](data:image/png;base64,") == 2
+    assert "base64" not in md
+    assert md.count("](pack-chart-") == 2
+    assert (tmp_path / "pack-chart-1.png").read_bytes().startswith(PNG)
 
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     evidence = [r for r in rows if r["row"] == "evidence"]
