@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-# Each is loaded only by the code that needs it: drawing a chart, counting working days.
-HEAVY = ("matplotlib", "holidays")
+# Each is loaded only by the code that needs it: drawing a chart, counting working days, writing a PDF or
+# Word paper.
+HEAVY = ("matplotlib", "holidays", "weasyprint", "docx")
 
 
 def _loaded_after(module: str) -> set[str]:
