@@ -33,6 +33,22 @@ FORM_SURVEY_ANSWER = "survey.answer"  # state: "<survey id>"
 FORM_SURVEY_PREVIEW = "survey.preview"  # state: the new-survey form's values, compressed
 FORM_SURVEY_RECEIPT = "survey.receipt"  # the "received" / "stored" note shown in the form itself
 
+# The review (handlers.review, handlers.challenges); REVIEW_RECORD value: an action key or "".
+REVIEW_RECORD = "review.record"
+REVIEW_PLAN = "review.plan"
+REVIEW_CHALLENGE = "review.challenge"  # value: "<ACTION-KEY>"
+REVIEW_ANSWER = "review.answer"  # value: "<challenge id>"
+FORM_REVIEW_ACTION = "review.action"  # state: "<review date>|<ACTION-KEY>|<fingerprints of what was shown>"
+FORM_REVIEW_PLAN = "review.plan"  # state: "<review date>||<fingerprints>"
+FORM_CHALLENGE = "review.challenge"  # state: "<ACTION-KEY>"
+FORM_ANSWER = "review.answer"  # state: "<challenge id>"
+
+# A line manager's buttons on a SMART objective; value: "<person id>" (outcome: "<person id>|met").
+SMART_AGREE = "smart.agree"
+SMART_CHANGES = "smart.changes"
+SMART_OUTCOME = "smart.outcome"
+FORM_SMART_CHANGES = "smart.changes"  # state: "<person id>"
+
 # Survey buttons; value: "<survey id>".
 SURVEY_RESPOND = "survey.respond"
 SURVEY_RELEASE_TEXT = "survey.release_text"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import actions
+from handlers.challenges import with_challenge
 from handlers.commitment_view import action_message, objective_line
 from handlers.context import Actor, Deps, Origin, Response
 from handlers.markup import escape, truncate
@@ -69,8 +70,8 @@ async def commitments(deps: Deps, actor: Actor, text: str) -> Response:
     async with deps.sessions() as session:
         # The hot path first: a key needs no plan row of its own (the query finds the current plan).
         shown = await action_message(session, deps, key) if key else None
-        if shown is not None:
-            return Response(message=shown)
+        if shown is not None and key is not None:
+            return Response(message=await with_challenge(session, actor, key, shown))
         plan = await current_plan(session)
         if plan is None:
             return say(

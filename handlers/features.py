@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import commitments, home, nudge_command, smart, surveys, update_form, updates
+from handlers import (
+    commitments,
+    home,
+    nudge_command,
+    review,
+    smart,
+    smart_agree,
+    surveys,
+    update_form,
+    updates,
+)
 from handlers.router import Router
 
 FEATURES: tuple[Callable[[Router], None], ...] = (
@@ -16,6 +26,8 @@ FEATURES: tuple[Callable[[Router], None], ...] = (
     updates.register,
     update_form.register,
     smart.register,
+    smart_agree.register,
+    review.register,
     home.register,
     surveys.register,
 )

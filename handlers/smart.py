@@ -1,7 +1,8 @@
 """My SMART objective on race equality: the form, its checks, and saving it.
 
-Saving never marks an objective agreed — the line manager agrees it (through the objectives file for
-now). Saving unchanged text keeps it as it was; changing anything means it needs agreeing again.
+Saving never marks an objective agreed — the line manager (the people file's `manager`) is sent it with
+*Agree* / *Ask for changes* (`handlers.smart_agree`). Saving unchanged text keeps it as it was; changing
+anything means it needs agreeing again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from handlers.context import Actor, Deps, Response
 from handlers.messages import MAX_FORM_TITLE, Choice, Form, Input, LongText, Option, ShortText
 from handlers.my_view import SMART_LABELS
 from handlers.permissions import person_of
+from handlers.smart_agree import ask_manager
 from handlers.wording import NOT_IN_PEOPLE_LIST, action_key, message, say
 from storage import audit
 from storage.lookups import action_keys, live_action, smart_objective
@@ -172,4 +174,6 @@ async def on_smart_form(deps: Deps, actor: Actor, values: Mapping[str, str], sta
         except IntegrityError:
             # The same form submitted twice at once: the first save stands.
             await session.rollback()
+    if await ask_manager(deps, person.id):
+        note += " I have sent it to your line manager to agree."
     return Response(close_form=True, message=message(note, heading="Your SMART objective"))

@@ -282,8 +282,9 @@ async def build_paper(
             await session.execute(
                 select(Evidence, Action.key)
                 .join(Action, Action.id == Evidence.action_id)
+                .join(Objective, Objective.id == Action.objective_id)
                 .where(Action.plan_id == plan.id, Evidence.created_at >= since, Evidence.created_at < until)
-                .order_by(Action.position, Evidence.created_at, Evidence.id)
+                .order_by(Objective.position, Action.position, Evidence.created_at, Evidence.id)
             )
         ).all()
     ]

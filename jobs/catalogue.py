@@ -24,6 +24,15 @@ from jobs.delivery import Builder, deliver
 from jobs.digests import RECI_DIGEST, SMT_DIGEST, build_reci, build_smt, enqueue_digest
 from jobs.nudge_messages import build_escalation, build_nudge
 from jobs.nudges import ESCALATION, NUDGE, plan_nudges
+from jobs.review_cycle import (
+    REVIEW_ASK,
+    REVIEW_NOTICE,
+    SMART_OUTCOME_ASK,
+    build_outcome_ask,
+    build_review_ask,
+    build_review_notice,
+    enqueue_reviews,
+)
 from jobs.survey_jobs import build_survey_invite, run_surveys
 from storage.deliveries import forget_before
 from storage.survey_audience import INVITE_KIND
@@ -119,6 +128,14 @@ _JOBS = (
         catch_up=True,
     ),
     JobSpec(
+        name="reviews",
+        description="Two weeks before a review: tell the SMT, ask owners for a closing update (and managers "
+        "for SMART outcomes before the plan's last review)",
+        trigger=lambda s: CronTrigger(hour=8, minute=45, timezone=_zone(s)),
+        enqueue=enqueue_reviews,
+        catch_up=True,
+    ),
+    JobSpec(
         name="housekeeping",
         description="Forget inbound delivery ids older than a week (they only guard against redelivery)",
         trigger=lambda s: CronTrigger(hour=3, minute=17, timezone=_zone(s)),
@@ -133,6 +150,9 @@ BUILDERS: dict[str, Builder] = {
     SMT_DIGEST: build_smt,
     RECI_DIGEST: build_reci,
     INVITE_KIND: build_survey_invite,
+    REVIEW_NOTICE: build_review_notice,
+    REVIEW_ASK: build_review_ask,
+    SMART_OUTCOME_ASK: build_outcome_ask,
 }
 
 catalogue: tuple[str, ...] = tuple(CATALOGUE)

@@ -17,8 +17,10 @@ from jobs.context import JobContext
 from jobs.delivery import Built, Outgoing
 from jobs.digest_data import gather
 from jobs.digest_sections import RECI_SECTIONS, SMT_SECTIONS
-from jobs.digest_text import attention, coming_up, progress
+from jobs.digest_text import attention, blocks, coming_up, group_name, progress
 from jobs.periods import Period, iso_week, long_date, period_for, previous_period
+from jobs.review_digest import challenge_parts, smart_parts
+from jobs.smt_sections import coverage_section
 from jobs.timing import local_now
 from storage.models import Cadence, UpdateRequest
 
@@ -61,7 +63,12 @@ async def build_smt(session: AsyncSession, row: UpdateRequest, ctx: JobContext, 
     ]
     today = _today(now, ctx)
     for section in SMT_SECTIONS:
-        parts += section(data, today)
+        if section is coverage_section:
+            # SMART objectives for the plan file's `smart_roles`, and challenges: both read the database.
+            parts += await smart_parts(session, data.plan, data.coverage, name=group_name, blocks=blocks)
+            parts += await challenge_parts(session, data.plan)
+        else:
+            parts += section(data, today)
     return Outgoing(
         message=Message(
             fallback=f"SMT digest for {row.period}: {len(data.actions)} actions", parts=tuple(parts)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import audit
+from storage.lookups import current_plan_id
 from storage.models import Action, TriangulationResult
 from storage.people_file import read_csv_rows
 from storage.yaml_nodes import InvalidFile, Problem
@@ -217,13 +218,13 @@ class Series:
         return self.points[-1][1] - self.points[-2][1]
 
 
-async def result_series(session: AsyncSession, *, action_id: int | None = None) -> list[Series]:
-    """Every imported figure grouped year on year (for one action when `action_id` is given)."""
+async def result_series(session: AsyncSession, *, action_key: str | None = None) -> list[Series]:
+    """Every imported figure, year on year (for one action of the current plan, by key); one query."""
     query = select(TriangulationResult, Action.key).outerjoin(
         Action, Action.id == TriangulationResult.action_id
     )
-    if action_id is not None:
-        query = query.where(TriangulationResult.action_id == action_id)
+    if action_key is not None:
+        query = query.where(Action.key == action_key, Action.plan_id == current_plan_id())
     grouped: dict[tuple[str, str, str, str], list[tuple[int, float, int]]] = defaultdict(list)
     for row, key in (await session.execute(query)).all():
         grouped[(row.survey, row.question, row.group_name, key or "")].append(

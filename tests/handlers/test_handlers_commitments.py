@@ -213,5 +213,5 @@ async def test_one_action_takes_a_handful_of_queries_however_much_evidence(
     # The database's change stamp (storage.read_cache; a statement on PostgreSQL only) is not a look-up.
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "pg_current_snapshot" not in s]
     # The action with its objective and evidence count; its steps, outcomes, measures and owners; the
-    # latest evidence row (see storage.action_detail).
-    assert len(selects) == 3, selects
+    # latest evidence row (see storage.action_detail); the survey results linked to it (triangulation).
+    assert len(selects) == 4, selects

@@ -53,7 +53,7 @@ def test_package_holds_the_manifest_and_both_icons(tmp_path: Path) -> None:
     bot = manifest["bots"][0]
     assert bot["botId"] == APP_ID and bot["scopes"] == ["personal", "team"]
     commands = [c["title"] for c in bot["commandLists"][0]["commands"]]
-    assert commands == ["commitments", "nudge", "feedback"]
+    assert commands == ["commitments", "nudge", "feedback", "review"]
     assert manifest["webApplicationInfo"]["id"] == APP_ID
 
 
