@@ -11,7 +11,8 @@ from yaml.nodes import ScalarNode
 
 from storage.yaml_nodes import MapReader
 
-EVENT_FIELDS = {"name", "on", "action"}
+# `date`, not `on`: YAML 1.1 reads a bare `on` key as the boolean true.
+EVENT_FIELDS = {"name", "date", "action"}
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,12 @@ def read_events(plan: MapReader) -> tuple[PlanEvent, ...]:
         reader = MapReader(node, path, plan.problems)
         reader.check_known(EVENT_FIELDS)
         name = reader.string("name")
-        raw = reader.raw("on")
+        raw = reader.raw("date")
         text = raw.value if isinstance(raw, ScalarNode) else ""
         try:
             on = date.fromisoformat(str(text))
         except ValueError:
-            plan.problems.add(raw or node, f"{path}.on", f"{text!r} is not a date like 2025-03-31")
+            plan.problems.add(raw or node, f"{path}.date", f"{text!r} is not a date like 2025-03-31")
             continue
         out.append(PlanEvent(name=name, on=on, action=reader.string("action", required=False).upper()))
     return tuple(out)

@@ -66,7 +66,7 @@ async def test_plan_file_events_and_smart_roles(
 def test_an_event_must_have_a_date_and_a_real_action() -> None:
     text = """
 plan: {key: p, name: P, starts: 2024-04-01, ends: 2025-03-31,
-       events: [{name: Reflection, on: soon}, {name: Other, on: 2025-01-01, action: ZZZ-1}]}
+       events: [{name: Reflection, date: soon}, {name: Other, date: 2025-01-01, action: ZZZ-1}]}
 objectives: [{key: INF, name: Influence, actions: [{key: INF-1, title: T}]}]
 """
     try:
