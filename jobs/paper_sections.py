@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import Survey
-from storage.surveys import SCALE_VALUES, tally
+from storage.survey_tally import tally
+from storage.surveys import SCALE_VALUES
 
 
 @dataclass(frozen=True)

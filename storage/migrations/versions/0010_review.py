@@ -1,7 +1,7 @@
 """review
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02
 
 The accountability cycle (DESIGN §7): reviews with the SMT's per-action judgement, challenges and their
@@ -17,7 +17,7 @@ from alembic import op
 import storage.models.base
 
 revision = "0010"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
