@@ -28,9 +28,9 @@ FEATURES: tuple[Callable[[Router], None], ...] = (
     update_form.register,
     smart.register,
     smart_agree.register,
-    review.register,
     home.register,
     surveys.register,
+    review.register,
     reassign.register,
 )
 

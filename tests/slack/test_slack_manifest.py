@@ -32,7 +32,7 @@ def manifest() -> dict[str, Any]:
 def test_commands_events_and_interactivity_are_declared() -> None:
     data = manifest()
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert list(commands) == ["/commitments", "/nudge", "/feedback"]
+    assert list(commands) == ["/commitments", "/nudge", "/feedback", "/review"]
     assert commands["/nudge"]["usage_hint"] == "[mine | updates | smart | snooze KEY DAYS]"
     assert all(c["description"] and not c["should_escape"] for c in commands.values())
     request_url = "https://bot.example.net" + ids.EVENTS_PATH
