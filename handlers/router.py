@@ -21,6 +21,12 @@ ReplyHandler = Callable[[Deps, Actor, str, Origin], Awaitable[Response | None]]
 HomeBuilder = Callable[[Deps, Actor], Awaitable[Message]]
 
 
+def clean(text: str) -> str:
+    """Inbound text without NUL characters: PostgreSQL refuses them in text columns and SQLite keeps
+    them, so they are dropped here, where every platform's text comes in, to store the same on both."""
+    return text.replace("\x00", "")
+
+
 def _unknown(text: str) -> Response:
     return Response(message=Message(fallback=text, parts=(Text(text),)))
 
@@ -76,13 +82,13 @@ class Router:
         if found is None:
             names = ", ".join(f"/{c}" for c in sorted(self.commands))
             return _unknown(f"I don't know /{command.lstrip('/')}. Try {names}.")
-        return await found.handler(deps, actor, text.strip())
+        return await found.handler(deps, actor, clean(text).strip())
 
     async def on_action(self, deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
         handler = self.actions.get(action.split(".", 1)[0])
         if handler is None:
             return _unknown("That button no longer does anything. Try the command again.")
-        return await handler(deps, actor, action, value, origin)
+        return await handler(deps, actor, action, clean(value), origin)
 
     async def on_form(
         self, deps: Deps, actor: Actor, form_id: str, values: Mapping[str, str], state: str
@@ -90,10 +96,12 @@ class Router:
         handler = self.forms.get(form_id)
         if handler is None:
             return _unknown("That form has expired. Open it again.")
-        return await handler(deps, actor, values, state)
+        cleaned = {clean(name): clean(value) for name, value in values.items()}
+        return await handler(deps, actor, cleaned, clean(state))
 
     async def on_reply(self, deps: Deps, actor: Actor, text: str, origin: Origin) -> Response | None:
         """A plain message in a thread of one of our messages; the first handler that claims it answers."""
+        text = clean(text)
         for handler in self.reply_handlers:
             response = await handler(deps, actor, text, origin)
             if response is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -67,10 +67,11 @@ def events_route(
     verifier = SignatureVerifier(signing_secret)
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        raw = await request.text()
-        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        signature = request.headers.get("X-Slack-Signature", "")
-        if not verifier.is_valid(raw, timestamp, signature):
+        try:
+            raw = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "body is not UTF-8"}, status=400)
+        if not signed(verifier, raw, request.headers):
             return web.json_response({"error": "invalid request"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
@@ -84,6 +85,16 @@ def events_route(
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     return handle
+
+
+def signed(verifier: SignatureVerifier, raw: str, headers: Mapping[str, str]) -> bool:
+    """Slack's signature check, with a missing, empty or non-numeric timestamp refused as unsigned:
+    slack_sdk calls `int()` on it and would raise (a 500 and an ERROR line for anyone who asks)."""
+    timestamp = headers.get("X-Slack-Request-Timestamp", "").strip()
+    signature = headers.get("X-Slack-Signature", "")
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12 or not signature:
+        return False
+    return bool(verifier.is_valid(raw, timestamp, signature))
 
 
 def _has(body: dict[str, Any], key: str, kind: type) -> bool:
@@ -109,9 +120,26 @@ def shape_problem(body: Any) -> str:
             _has(body, "actions", list) and all(isinstance(a, dict) for a in body["actions"])
         ):
             return "block_actions without actions"
-        if kind != "block_actions" and not _has(body, "view", dict):
-            return f"{kind} without a view"
+        if kind != "block_actions":
+            return _view_problem(kind, body.get("view"))
         return ""
     if kind in {"url_verification", "app_rate_limited"} or "ssl_check" in body:
         return ""
     return "unknown payload type"
+
+
+def _view_problem(kind: str, view: Any) -> str:
+    """A view as Slack sends it: an object with a type, and `state.values` (when present) an object
+    of blocks, each an object of elements, each an object (bolt and our reader both index into them)."""
+    if not isinstance(view, dict):
+        return f"{kind} without a view"
+    if not isinstance(view.get("type"), str) or not isinstance(view.get("callback_id", ""), str):
+        return f"{kind} view without a type"
+    state = view.get("state", {})
+    values = state.get("values", {}) if isinstance(state, dict) else None
+    if not isinstance(values, dict) or not all(
+        isinstance(block, dict) and all(isinstance(element, dict) for element in block.values())
+        for block in values.values()
+    ):
+        return f"{kind} view with malformed state"
+    return ""

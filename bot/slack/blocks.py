@@ -207,14 +207,17 @@ class Submission:
 
 def form_submission(view: dict[str, Any]) -> Submission:
     """A submitted modal, read back; raises ValueError when it is not one of ours."""
-    meta = json.loads(view.get("private_metadata") or "{}")
+    raw = view.get("private_metadata") or "{}"
+    meta = json.loads(raw) if isinstance(raw, str) else None  # JSONDecodeError is a ValueError
     if not isinstance(meta, dict) or not isinstance(meta.get("form"), str):
         raise ValueError("modal without a form id")
     values: dict[str, str] = {}
-    state = (view.get("state") or {}).get("values") or {}
-    for block_id, actions in state.items():
-        for value in actions.values():
-            values[block_id] = _value(value)
+    state = view.get("state")
+    blocks = state.get("values") if isinstance(state, dict) else None
+    for block_id, actions in (blocks if isinstance(blocks, dict) else {}).items():
+        for value in (actions if isinstance(actions, dict) else {}).values():
+            if isinstance(value, dict):
+                values[str(block_id)] = _value(value)
     origin: dict[str, Any] = meta["origin"] if isinstance(meta.get("origin"), dict) else {}
     return Submission(
         form_id=meta["form"],
