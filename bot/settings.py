@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     teams_app_id: str | None = None
     teams_app_password: SecretStr | None = None
     teams_tenant_id: str | None = None
+    # Where the signing keys of Teams' tokens are published (OpenID metadata); only tests change them.
+    teams_openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    teams_tenant_metadata_url: str = (
+        "https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration"
+    )
 
     # With several chat platforms: who is reached where first, and where the channels are.
     primary_platform: str = "slack"

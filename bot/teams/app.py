@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 from microsoft_agents.activity import ActivityTypes
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.aiohttp import CloudAdapter, start_agent_process
 from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
@@ -21,6 +20,7 @@ from microsoft_agents.hosting.core.app.proactive import ProactiveOptions
 
 from bot.teams import ids, turns
 from bot.teams.auth import TeamsAuth
+from bot.teams.tokens import guarded
 from bot.wiring import Core
 
 log = logging.getLogger(__name__)
@@ -79,23 +79,28 @@ def build_teams_bot(core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> Teams
 
 
 def messages_route(bot: TeamsBot) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """POST /api/messages: the SDK's JWT check guards this route only (Slack's route has its own)."""
+    """POST /api/messages: the token check guards this route only (Slack's route has its own)."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
         response = await start_agent_process(request, bot.agent, bot.adapter)
         return response if response is not None else web.Response(status=202)
 
-    guarded: Callable[[web.Request], Awaitable[web.StreamResponse]] = jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call]
-    return guarded
+    return guarded(bot.auth.check, handle)
 
 
 def mount_teams(app: web.Application, core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> TeamsBot:
     bot = build_teams_bot(core, auth, adapter)
-    # The SDK's check reads its configuration from this plain-string app key; aiohttp prefers AppKey
-    # objects and warns, which our test settings turn into errors.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        app["agent_configuration"] = bot.auth.config
+    check = bot.auth.check
+
+    async def fetch_keys(_app: web.Application) -> None:
+        check.start()
+
+    async def stop_fetching(_app: web.Application) -> None:
+        await check.close()
+
+    if bot.auth.verified:
+        app.on_startup.append(fetch_keys)
+    app.on_cleanup.append(stop_fetching)
     app.router.add_post(ids.MESSAGES_PATH, messages_route(bot))
     log.info("teams endpoint mounted (token check %s)", "on" if bot.auth.verified else "OFF, development")
     return bot

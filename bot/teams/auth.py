@@ -1,8 +1,9 @@
 """Who the bot is to Microsoft: the token check on inbound activities and the token for outbound calls.
 
 With TEAMS_APP_PASSWORD and TEAMS_TENANT_ID (always in production, `bot.settings` insists) inbound
-activities need a valid Bot Framework JWT — issuer, audience = the app id, signing keys and the
-serviceUrl claim, checked by the SDK — and outbound calls carry an MSAL token. Without them (development
+activities need a valid token — issuer, audience = the app id, expiry and signature checked by
+`bot.teams.tokens`, the serviceUrl claim against the activity by the SDK's adapter — and outbound
+calls carry an MSAL token. Without them (development
 and tests only) activities are accepted unauthenticated and outbound calls carry a placeholder token:
 the SDK's own anonymous provider returns "", on which its proactive path fails (notes/platforms.md).
 """
@@ -24,6 +25,7 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot.settings import Settings
+from bot.teams.tokens import TokenCheck, trusted_sources
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
 # Far in the future: the placeholder never expires (seconds since the epoch, as AccessToken wants).
@@ -66,6 +68,7 @@ class TeamsAuth:
     config: AgentAuthConfiguration
     connections: Connections
     verified: bool
+    check: TokenCheck
 
     @property
     def host_validator(self) -> OutboundHostValidator:
@@ -81,12 +84,18 @@ def teams_auth(settings: Settings) -> TeamsAuth:
     app_id = settings.teams_app_id or ""
     password = settings.teams_app_password.get_secret_value() if settings.teams_app_password else ""
     tenant = settings.teams_tenant_id or ""
+    sources = trusted_sources(
+        tenant_id=tenant,
+        bot_framework_metadata=settings.teams_openid_metadata_url,
+        tenant_metadata=settings.teams_tenant_metadata_url,
+    )
     if password and tenant:
         config = AgentAuthConfiguration(
             client_id=app_id, tenant_id=tenant, client_secret=password, anonymous_allowed=False
         )
         manager: Connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: config})
-        return TeamsAuth(config=config, connections=manager, verified=True)
+        check = TokenCheck(app_id=app_id, sources=sources)
+        return TeamsAuth(config=config, connections=manager, verified=True, check=check)
     if settings.environment == "production":
         # `Settings` refuses this already; a second guard costs nothing and keeps the check local.
         raise ValueError("Teams in production needs TEAMS_APP_PASSWORD and TEAMS_TENANT_ID")
@@ -94,4 +103,6 @@ def teams_auth(settings: Settings) -> TeamsAuth:
     manager = ConnectionManager(
         provider_factory=PlaceholderTokenProvider, connections_configurations={SERVICE_CONNECTION: config}
     )
-    return TeamsAuth(config=config, connections=manager, verified=False)
+    # Development: an activity with no token is let in; one with a token must still pass the check.
+    check = TokenCheck(app_id=app_id, sources=sources, anonymous_allowed=True)
+    return TeamsAuth(config=config, connections=manager, verified=False, check=check)
