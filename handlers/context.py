@@ -74,3 +74,5 @@ class Origin:
 
     message: MessageRef | None = None
     delivery_id: str = ""
+    # Links to files that came with a reply (a Slack file's permalink): kept as evidence links.
+    attachments: tuple[str, ...] = ()

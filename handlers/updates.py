@@ -151,9 +151,11 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
     ("INF-1", "inf 1"); when it mentions none, for every action the nudge listed — the owner was
     answering the message as a whole. Links in the text are kept as the evidence's links. With several
     actions each row's `source_ref` is the delivery id plus "#KEY", so a redelivery still writes nothing.
+    Files attached to the reply (`origin.attachments`) are kept as links, before any typed in the text.
     Returns None for threads that are not a nudge's, leaving them to other handlers.
     """
-    if origin.message is None or not text.strip():
+    files = [u for u in origin.attachments if is_web_address(u)]
+    if origin.message is None or not (text.strip() or files):
         return None
     ref = origin.message.as_dict()
     async with deps.sessions() as session:
@@ -162,8 +164,14 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
     if not keys:
         return None
     targets = [k for k in keys if _mentions(text, k)] or keys
-    links = [u.rstrip(".,;:!?") for u in _URL.findall(text)]
-    links = [u for u in links if is_web_address(u)][:MAX_REPLY_LINKS]
+    typed = [u.rstrip(".,;:!?") for u in _URL.findall(text)]
+    # Attached files first: they are the evidence the owner chose to give.
+    links = list(dict.fromkeys([*files, *(u for u in typed if is_web_address(u))]))[:MAX_REPLY_LINKS]
+    narrative = text.strip() or (
+        "A file, attached in the nudge's thread."
+        if len(files) == 1
+        else "Files, attached in the nudge's thread."
+    )
     recorded: list[str] = []
     refused: list[str] = []
     refs: list[dict[str, str]] = []
@@ -174,7 +182,7 @@ async def on_thread_reply(deps: Deps, actor: Actor, text: str, origin: Origin) -
             actor,
             key=key,
             status=None,
-            narrative=truncate(text.strip(), MAX_NARRATIVE),
+            narrative=truncate(narrative, MAX_NARRATIVE),
             links=links,
             source_ref=source if origin.delivery_id else None,
             message_ref=ref,

@@ -51,7 +51,9 @@ async def handle_action(
         message_ts=message_ts,
         ephemeral=bool(container.get("is_ephemeral")),
         trigger_id=str(body.get("trigger_id", "")),
-        respond=respond,
+        # Clicks in App Home or a modal carry no response_url, and bolt's `respond` then raises
+        # "respond is unsupported here": without one, answers go to the person's DM instead.
+        respond=respond if body.get("response_url") or body.get("response_urls") else None,
     )
     slack_id = str(action.get("action_id", ""))
     value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")

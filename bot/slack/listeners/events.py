@@ -34,13 +34,18 @@ def register(app: AsyncApp, core: Core) -> None:
         await handle_home_opened(core, event, str(body.get("event_id", "")), client=client)
 
 
+# A reply with a file attached, and one also sent to the channel, are replies all the same; edits,
+# deletions and other bots' messages are not (https://docs.slack.dev/reference/events/message).
+REPLY_SUBTYPES = frozenset({"", "file_share", "thread_broadcast"})
+
+
 def is_thread_reply(event: dict[str, Any]) -> bool:
-    """A person's plain reply in a DM thread (not the thread's first message, not a bot or an edit)."""
+    """A person's reply in a DM thread (not the thread's first message, not a bot or an edit)."""
     thread = event.get("thread_ts")
     return (
         event.get("channel_type") == "im"
         and not event.get("bot_id")
-        and not event.get("subtype")
+        and str(event.get("subtype") or "") in REPLY_SUBTYPES
         and bool(event.get("user"))
         and bool(thread)
         and thread != event.get("ts")
@@ -56,7 +61,9 @@ async def handle_message(core: Core, event: dict[str, Any], event_id: str, *, cl
         await refuse_reply(client, channel, str(event["user"]), thread)
         return
     surface = Surface(client=client, user_id=str(event["user"]), channel=channel, message_ts=thread)
-    origin = Origin(message=MessageRef(ids.PLATFORM, channel, thread), delivery_id=event_id)
+    origin = Origin(
+        message=MessageRef(ids.PLATFORM, channel, thread), delivery_id=event_id, attachments=file_links(event)
+    )
 
     async def ask(actor: Actor) -> Response | None:
         return await core.router.on_reply(core.deps, actor, str(event.get("text") or ""), origin)
@@ -72,6 +79,13 @@ async def handle_message(core: Core, event: dict[str, Any], event_id: str, *, cl
         tell=lambda message: tell(surface, message),
         delivery_id=event_id,
     )
+
+
+def file_links(event: dict[str, Any]) -> tuple[str, ...]:
+    """The permalinks of the files attached to a message: what a person in the workspace can open."""
+    files = event.get("files")
+    links = [f.get("permalink") for f in files if isinstance(f, dict)] if isinstance(files, list) else []
+    return tuple(link for link in links if isinstance(link, str) and link)
 
 
 async def handle_home_opened(
