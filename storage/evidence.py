@@ -114,6 +114,24 @@ async def requests_for_message(session: AsyncSession, ref: dict[str, str]) -> li
     return [r for r in rows if (r.message_ref or {}).get("platform") == ref.get("platform")]
 
 
+async def latest_open_nudge(session: AsyncSession, *, person_id: int, platform: str) -> dict[str, str] | None:
+    """Where the newest nudge still waiting for this person's answer landed on `platform`, if any."""
+    rows = await session.scalars(
+        select(UpdateRequest)
+        .where(
+            UpdateRequest.person_id == person_id,
+            UpdateRequest.status == "sent",
+            UpdateRequest.answered_at.is_(None),
+            UpdateRequest.action_id.is_not(None),
+            UpdateRequest.message_ref.is_not(None),
+        )
+        .order_by(UpdateRequest.sent_at.desc(), UpdateRequest.id.desc())
+        .limit(50)
+    )
+    # The platform is compared here, where both databases agree on JSON.
+    return next((r.message_ref for r in rows if (r.message_ref or {}).get("platform") == platform), None)
+
+
 async def due_from(session: AsyncSession, *, person_id: int, now: datetime) -> list[UpdateRequest]:
     """Updates asked of this person, sent and not yet answered, with their actions; snoozed ones left out."""
     snoozed = exists().where(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
-from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.aiohttp import CloudAdapter, start_agent_process
 from microsoft_agents.hosting.core import (
     AgentApplication,
@@ -27,7 +29,14 @@ log = logging.getLogger(__name__)
 # The SDK logs every turn error with its message, which can quote a person's text or SQL parameters;
 # `turns.on_error` logs the kind and the place instead (DESIGN §5), so those two records are dropped.
 _SDK_APP_LOGGER = "microsoft_agents.hosting.core.app.agent_application"
-_SDK_ERROR_PREFIXES = ("An error occurred in the AgentApplication", "Calling error handler")
+# The activity model logs each validation error, quoting the input, before it raises; the route
+# refuses such a body with 400 and logs why itself.
+_SDK_ACTIVITY_LOGGER = "microsoft_agents.activity.activity"
+_SDK_ERROR_PREFIXES = (
+    "An error occurred in the AgentApplication",
+    "Calling error handler",
+    "Validation error for Activity",
+)
 
 
 class _DropErrorText(logging.Filter):
@@ -50,7 +59,8 @@ class TeamsBot:
 
 def build_teams_bot(core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> TeamsBot:
     """The application over `adapter`, the one the messenger sends through too."""
-    logging.getLogger(_SDK_APP_LOGGER).addFilter(_DROP_ERROR_TEXT)  # once: the same filter object
+    for name in (_SDK_APP_LOGGER, _SDK_ACTIVITY_LOGGER):
+        logging.getLogger(name).addFilter(_DROP_ERROR_TEXT)  # once: the same filter object
     # The SDK's default turn-error handler sends the exception text to the user; ours says sorry plainly.
     adapter.on_turn_error = turns.on_error
     agent: AgentApplication[TurnState] = AgentApplication[TurnState](
@@ -74,6 +84,11 @@ def build_teams_bot(core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> Teams
 
     agent.activity(ActivityTypes.message)(on_message)
     agent.conversation_update("membersAdded")(on_members_added)
+
+    async def on_installation_update(context: TurnContext, _state: TurnState) -> None:
+        await turns.on_installation_update(core, context)
+
+    agent.activity(ActivityTypes.installation_update)(on_installation_update)
     agent.error(turns.on_error)
     return TeamsBot(app_id=core.settings.teams_app_id or "", agent=agent, adapter=adapter, auth=auth)
 
@@ -82,10 +97,43 @@ def messages_route(bot: TeamsBot) -> Callable[[web.Request], Awaitable[web.Strea
     """POST /api/messages: the token check guards this route only (Slack's route has its own)."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
+        problem = activity_problem(await _json(request))
+        if problem:
+            log.info("refused a malformed teams activity: %s", problem)
+            return web.json_response({"error": problem}, status=400)
         response = await start_agent_process(request, bot.agent, bot.adapter)
         return response if response is not None else web.Response(status=202)
 
     return guarded(bot.auth.check, handle)
+
+
+async def _json(request: web.Request) -> Any:
+    try:
+        return json.loads(await request.read())
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+
+
+# What every turn reads before any handler runs (the SDK's state keys, the reply address): without
+# them the SDK raises inside the turn, the person gets a sorry, and the log an ERROR.
+_REQUIRED = (("type",), ("channelId",), ("serviceUrl",), ("conversation", "id"), ("from", "id"))
+
+
+def activity_problem(body: Any) -> str:
+    """Why a token-checked body is not an activity nudgebot can answer, or "" when it is."""
+    if not isinstance(body, dict):
+        return "body is not an activity object"
+    for path in _REQUIRED:
+        value: Any = body
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            return f"activity without {'.'.join(path)}"
+    try:
+        Activity.model_validate(body)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return "activity of the wrong shape"
+    return ""
 
 
 def mount_teams(app: web.Application, core: Core, auth: TeamsAuth, adapter: CloudAdapter) -> TeamsBot:

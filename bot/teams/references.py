@@ -103,3 +103,21 @@ async def for_conversation(deps: Deps, conversation_id: str, *, app_id: str) -> 
         }
     )
     return Conversation(claims=latest.claims, conversation_reference=reference)
+
+
+async def forget(deps: Deps, aad_object_id: str) -> bool:
+    """The person removed the app: their conversation can no longer be written to, so it is
+    forgotten (jobs then list them as not reachable on Teams, instead of failing every send)."""
+    if not aad_object_id:
+        return False
+    async with deps.sessions() as session:
+        identity = await session.scalar(
+            select(PlatformIdentity).where(
+                PlatformIdentity.platform == ids.PLATFORM, PlatformIdentity.external_id == aad_object_id
+            )
+        )
+        if identity is None or identity.conversation_ref is None:
+            return False
+        identity.conversation_ref = None
+        await session.commit()
+        return True

@@ -20,6 +20,7 @@ from handlers.context import Actor, Origin, Response
 from handlers.messages import Message, Text
 from handlers.messenger import MessageRef
 from handlers.router import Router, help_text
+from storage.evidence import latest_open_nudge
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,8 @@ async def on_message(core: Core, context: TurnContext) -> None:
                 return _Answer(response, private=await private_chat(core, context, actor))
         command = command_of(str(activity.text or ""), core.router)
         if command is None:
-            return _Answer(Response(message=_say(help_text(core.router))))
+            reply = await as_reply(core, context, actor)
+            return _Answer(reply if reply is not None else Response(message=_say(help_text(core.router))))
         response = await core.router.on_command(core.deps, actor, command[0], command[1])
         return _Answer(response, private=await private_chat(core, context, actor))
 
@@ -98,6 +100,30 @@ async def on_message(core: Core, context: TurnContext) -> None:
         tell=tell,
         delivery_id=f"{ids.DELIVERY_PREFIX}{activity_id}" if activity_id else "",
     )
+
+
+async def as_reply(core: Core, context: TurnContext, actor: Actor) -> Response | None:
+    """Free text in the personal chat while a nudge waits for an answer is the answer: Teams has no
+    threads there, so it goes to the router as a reply to the newest open nudge (None when none)."""
+    activity = context.activity
+    text = str(activity.text or "")
+    if not personal(context) or actor.person_id is None or not text.strip():
+        return None
+    async with core.deps.sessions() as session:
+        ref = await latest_open_nudge(session, person_id=actor.person_id, platform=ids.PLATFORM)
+    if ref is None:
+        return None
+    origin = Origin(message=MessageRef.from_dict(ref), delivery_id=str(activity.id or ""))
+    return await core.router.on_reply(core.deps, actor, text, origin)
+
+
+async def on_installation_update(core: Core, context: TurnContext) -> None:
+    """The app removed by a person: forget their conversation, so nothing more is sent into it."""
+    activity = context.activity
+    if str(activity.action or "").startswith("remove") and personal(context):
+        aad = str(getattr(activity.from_property, "aad_object_id", "") or "")
+        if await references.forget(core.deps, aad):
+            log.info("teams app removed by a person; their conversation is forgotten")
 
 
 async def private_chat(core: Core, context: TurnContext, actor: Actor) -> Send | None:
