@@ -1,7 +1,8 @@
 """Rebuild a nudge message already sent, so each item shows what its owner has done with it.
 
 The message is rebuilt from the update requests it carried (their `message_ref` is where it landed):
-answered items lose their buttons and say what was recorded, by whom and when; the rest keep theirs.
+answered items lose their buttons and say what was recorded, by whom and when; items a newer nudge
+asked about again say they are out of date; the rest keep theirs.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from storage.evidence import (
     evidence_for_requests,
     handed_back,
     latest_by_action,
+    newer_requests,
     requests_for_message,
 )
 from storage.lookups import status_of
-from storage.models import Evidence, Person
+from storage.models import Evidence, Person, UpdateRequest
 
 NOT_MINE_NOTE = (
     "✓ You told us this is not yours — the senior management team has been asked to find the right owner."
@@ -35,6 +37,7 @@ async def rebuild_nudge(session: AsyncSession, deps: Deps, ref: dict[str, str]) 
     requests = await requests_for_message(session, ref)
     if not requests:
         return None
+    newer = await newer_requests(session, requests)
     person_id = requests[0].person_id
     owner = await session.get(Person, person_id) if person_id is not None else None
     action_ids = [r.action_id for r in requests if r.action_id is not None]
@@ -66,7 +69,9 @@ async def rebuild_nudge(session: AsyncSession, deps: Deps, ref: dict[str, str]) 
                 measure=request.measure_text,
             )
         )
-        if request.answered_at is not None:
+        if request.id in newer:
+            settled[action.key] = superseded_note(newer[request.id], deps)
+        elif request.answered_at is not None:
             if request.id in answered:
                 settled[action.key] = _recorded(answered[request.id], deps)
             elif action.key in handed:
@@ -80,6 +85,12 @@ async def rebuild_nudge(session: AsyncSession, deps: Deps, ref: dict[str, str]) 
             settled[action.key] = f"⏸ Snoozed until {until} — I'll ask again then."
     message = nudge_message(owner.name if owner else "", items)
     return Message(fallback=message.fallback, parts=tuple(_settle(p, settled) for p in message.parts))
+
+
+def superseded_note(newer: UpdateRequest, deps: Deps) -> str:
+    """What an item of an old nudge says once a newer nudge asked about the same action."""
+    sent = day(newer.sent_at, deps.timezone) if newer.sent_at else "since"
+    return f"⤳ Out of date: I asked about this again on {sent}. Please answer the newer message."
 
 
 def _recorded(evidence: Evidence, deps: Deps) -> str:

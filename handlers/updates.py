@@ -19,12 +19,14 @@ from handlers.nudge_view import rebuild_nudge
 from handlers.permissions import person_of
 from handlers.recording import record_update, refresh_nudges, snooze_action
 from handlers.update_form import MAX_NARRATIVE, is_web_address, open_update_form
-from handlers.wording import NOT_IN_PEOPLE_LIST, message, say
+from handlers.wording import NOT_IN_PEOPLE_LIST, day, message, say
 from storage import audit
 from storage.evidence import (
     NOT_MINE_EVENT,
     claim_delivery,
     mark_answered,
+    moved_on,
+    newer_requests,
     open_requests_for_action,
     requests_for_message,
 )
@@ -49,6 +51,9 @@ def register(router: Router) -> None:
 async def on_nudge_button(deps: Deps, actor: Actor, action: str, value: str, origin: Origin) -> Response:
     key, _, days = value.partition("|")
     key = key.strip().upper()
+    stale = await superseded(deps, actor, origin, key)
+    if stale is not None:
+        return stale
     if action in actions.NUDGE_STATUS_ACTIONS:
         status = Status(actions.NUDGE_STATUS_ACTIONS[action])
         result = await record_update(
@@ -71,6 +76,38 @@ async def on_nudge_button(deps: Deps, actor: Actor, action: str, value: str, ori
     if action == actions.NUDGE_NOT_MINE:
         return await not_mine(deps, actor, key, origin)
     return say("That button no longer does anything. Type /nudge mine to see what is due from you.")
+
+
+async def superseded(deps: Deps, actor: Actor, origin: Origin, key: str) -> Response | None:
+    """A click on a nudge that a newer one replaced records nothing: the old message is redrawn to
+    say it is out of date, and the person is told why and where to answer instead.
+
+    Replaced means a later nudge asked the same person about the same action again: as a new
+    request (a new period), or by listing the same request in a newer message (a reminder)."""
+    if origin.message is None:
+        return None
+    ref = origin.message.as_dict()
+    async with deps.sessions() as session:
+        person = await person_of(session, actor)
+        if person is None:
+            return None
+        here = [r for r in await requests_for_message(session, ref) if r.action and r.action.key == key]
+        newer = list((await newer_requests(session, here)).values())
+        if not here:
+            moved = await moved_on(session, ref, person_id=person.id, action_key=key)
+            newer = [moved] if moved is not None else []
+        if not newer:
+            return None
+        rebuilt = await rebuild_nudge(session, deps, ref) if here else None
+    dates = [r.sent_at for r in newer if r.sent_at is not None]
+    again = f"again on {day(max(dates), deps.timezone)}" if dates and here else "again in a newer message"
+    text = (
+        f"This message is out of date: I asked you about {key} {again}, so nothing was recorded "
+        "from it. Please answer the newer message, or type /nudge mine to see what is due."
+    )
+    if rebuilt is None:
+        rebuilt = message(f"⤳ Out of date: I asked about {key} {again}. Please answer the newer message.")
+    return Response(replace_original=rebuilt, message=message(text))
 
 
 async def _answer(deps: Deps, origin: Origin, text: str, *, extra: str = "") -> Response:

@@ -114,6 +114,62 @@ async def requests_for_message(session: AsyncSession, ref: dict[str, str]) -> li
     return [r for r in rows if (r.message_ref or {}).get("platform") == ref.get("platform")]
 
 
+async def newer_requests(
+    session: AsyncSession, requests: Sequence[UpdateRequest]
+) -> dict[int, UpdateRequest]:
+    """For each request (by id), the newest later one sent to the same person about the same action
+    in another message: the message that superseded it. Requests with no newer one are left out."""
+    out: dict[int, UpdateRequest] = {}
+    for request in requests:
+        if request.person_id is None or request.action_id is None or request.sent_at is None:
+            continue
+        rows = await session.scalars(
+            select(UpdateRequest)
+            .where(
+                UpdateRequest.person_id == request.person_id,
+                UpdateRequest.action_id == request.action_id,
+                UpdateRequest.id != request.id,
+                UpdateRequest.sent_at > request.sent_at,
+                UpdateRequest.message_ref.is_not(None),
+            )
+            .order_by(UpdateRequest.sent_at.desc())
+        )
+        # Compared here, not in SQL: PostgreSQL's `json` has no equality.
+        newer = next((r for r in rows if r.message_ref != request.message_ref), None)
+        if newer is not None:
+            out[request.id] = newer
+    return out
+
+
+async def moved_on(
+    session: AsyncSession, ref: dict[str, str], *, person_id: int, action_key: str
+) -> UpdateRequest | None:
+    """The request about `action_key` for this person that now points at a newer message than `ref`,
+    when `ref` is a message nudgebot sent that no longer carries it (a reminder re-listed it)."""
+    sent_here = await session.scalars(
+        select(UpdateRequest)
+        .where(
+            UpdateRequest.message_ref["id"].as_string() == ref["id"],
+            UpdateRequest.message_ref["channel"].as_string() == ref["channel"],
+        )
+        .options(selectinload(UpdateRequest.action))
+    )
+    here = [r for r in sent_here if (r.message_ref or {}).get("platform") == ref.get("platform")]
+    if not here or any(r.action is not None and r.action.key == action_key for r in here):
+        return None
+    rows = await session.scalars(
+        select(UpdateRequest)
+        .join(Action, Action.id == UpdateRequest.action_id)
+        .where(
+            UpdateRequest.person_id == person_id,
+            Action.key == action_key,
+            UpdateRequest.message_ref.is_not(None),
+        )
+        .order_by(UpdateRequest.id.desc())
+    )
+    return next((r for r in rows if r.message_ref != ref), None)
+
+
 async def latest_open_nudge(session: AsyncSession, *, person_id: int, platform: str) -> dict[str, str] | None:
     """Where the newest nudge still waiting for this person's answer landed on `platform`, if any."""
     rows = await session.scalars(
