@@ -13,12 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from handlers.messenger import MessageRef
-from handlers.nudges import DueItem, nudge_message
 from storage.clock import FixedClock
-from storage.models import Action, Evidence, Person
+from storage.models import Evidence
 from tests.support.fakes.slack_api import Call
-from tests.support.handlers_support import sent_nudge
 from tests.support.payload_replay import (
     Recorded,
     errors_logged,
@@ -29,6 +26,7 @@ from tests.support.payload_replay import (
     substitute,
 )
 from tests.support.slack_fixtures import SlackRig, eventually, start_rig
+from tests.support.slack_nudges import post_nudge
 
 CASEY = "casey.testcase@example.org"  # owns INF-1
 SLACK = recorded("slack")
@@ -39,18 +37,6 @@ async def rig(db_url: str, clock: FixedClock) -> AsyncIterator[SlackRig]:
     rig, stop = await start_rig(database_url=db_url, clock=clock)
     yield rig
     await stop()
-
-
-async def post_nudge(rig: SlackRig, email: str, keys: list[str]) -> MessageRef:
-    """The real nudge through SlackMessenger into the owner's DM, and the requests the jobs would write."""
-    async with rig.core.deps.sessions() as session:
-        person = await session.scalar(select(Person).where(Person.email == email))
-        assert person is not None
-        rows = {a.key: a for a in (await session.scalars(select(Action).where(Action.key.in_(keys)))).all()}
-    items = [DueItem(action_key=k, title=rows[k].title, period_label="October 2024") for k in keys]
-    assert rig.core.deps.messenger is not None
-    posted = await rig.core.deps.messenger.post_channel("D-OWNER", nudge_message(person.name, items))
-    return await sent_nudge(rig.core.deps, email, keys, ts=posted.id)
 
 
 async def evidence(rig: SlackRig) -> list[dict[str, Any]]:
