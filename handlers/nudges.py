@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from handlers import actions
 from handlers.markup import bold, escape, truncate
 from handlers.messages import MAX_PARTS, Button, Buttons, Context, Divider, Heading, Message, Part, Text
+from handlers.wording import counted
 from storage.models import Status
 
 
@@ -80,7 +81,8 @@ def nudge_message(owner_name: str, items: Sequence[DueItem]) -> Message:
     heading = "Reminder: updates still due" if reminder else "Updates due on your actions"
     groups = by_action(items)
     intro = (
-        f"Hi {escape(first)}, {len(groups)} action(s) you own need an update. Click a status, or "
+        f"Hi {escape(first)}, {counted(len(groups), 'action')} you own "
+        f"{'needs' if len(groups) == 1 else 'need'} an update. Click a status, or "
         "_Add update_ to say more and attach links. You can also reply in this thread with a few words "
         "and I will keep them as evidence."
     )

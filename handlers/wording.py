@@ -33,6 +33,11 @@ def status_words(counts: Mapping[str, int]) -> str:
     return ", ".join(words) if words else "no actions yet"
 
 
+def counted(n: int, singular: str, plural: str = "") -> str:
+    """ "1 action", "2 actions": people read counts, not "action(s)"."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def when(moment: datetime, timezone: str) -> str:
     """A moment in the organisation's time zone, as people write it: "7 Oct 2024, 10:30"."""
     local = moment.astimezone(ZoneInfo(timezone))

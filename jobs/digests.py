@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.messages import Context, Divider, Heading, Message, Part, Text
+from handlers.wording import counted
 from jobs import outbox
 from jobs.context import JobContext
 from jobs.delivery import Built, Outgoing
@@ -91,7 +92,7 @@ async def build_reci(session: AsyncSession, row: UpdateRequest, ctx: JobContext,
         Divider(),
         *attention(data, narratives=False),
         Heading("New evidence"),
-        Text(f"{data.new_evidence_count} update(s) recorded since {period.start.day} {period.start:%B}."),
+        Text(f"{counted(data.new_evidence_count, 'update')} recorded since {long_date(period.start)}."),
         *coming_up(data, _today(now, ctx)),
     ]
     sections = RECI_SECTIONS if ctx.reci_sections is None else ctx.reci_sections

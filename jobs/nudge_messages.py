@@ -12,6 +12,7 @@ from handlers.markup import bold, escape
 from handlers.messages import Context, Heading, Message, Text
 from handlers.messenger import Recipient
 from handlers.nudges import DueItem, nudge_message
+from handlers.wording import counted
 from jobs.context import JobContext
 from jobs.delivery import Built, NotYet, Outgoing
 from jobs.timing import local_now, may_nudge, next_nudge_moment
@@ -120,8 +121,8 @@ async def build_escalation(
             parts=(
                 Heading(heading),
                 Text(
-                    f"{escape(owner)} has not answered {len(items)} update request(s) after "
-                    f"{ctx.settings.escalate_after_reminders} reminder(s):\n{lines}"
+                    f"{escape(owner)} has not answered {counted(len(items), 'update request')} after "
+                    f"{counted(ctx.settings.escalate_after_reminders, 'reminder')}:\n{lines}"
                 ),
                 Context("You get this because you lead their team. They are listed in the SMT digest too."),
             ),

@@ -64,7 +64,7 @@ def test_a_measure_due_with_its_action_shares_the_action_s_buttons() -> None:
     rows = [p for p in message.parts if isinstance(p, Buttons)]
     assert [r.buttons[0].value for r in rows] == ["VOI-3", "VOI-4"]
     text = text_of(message)
-    assert "2 action(s) you own need an update" in text
+    assert "2 actions you own need an update" in text
     assert "Also due: Six-monthly audit of presenters (H2 2024/25 (Oct–Mar))" in text
     assert "Also due: Six-monthly audit of commentary" in text
     assert len(message.parts) <= MAX_PARTS
