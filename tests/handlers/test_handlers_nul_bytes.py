@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from handlers import actions
 from handlers.context import Deps, Origin
-from handlers.router import build_router, clean
+from handlers.features import build_router
+from handlers.router import clean
 from storage.models import Evidence
 from tests.support.handlers_support import actor, seed, sent_nudge
 

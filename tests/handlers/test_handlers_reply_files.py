@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.context import Deps, Origin
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.models import Evidence
 from tests.support.handlers_support import actor, seed, sent_nudge, text_of
 

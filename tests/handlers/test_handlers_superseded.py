@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 
 from handlers import actions
 from handlers.context import Deps, Origin
+from handlers.features import build_router
 from handlers.messenger import MessageRef
-from handlers.router import build_router
 from storage.clock import FixedClock
 from storage.models import Evidence, UpdateRequest
 from tests.support.handlers_support import actor, seed, sent_nudge, text_of

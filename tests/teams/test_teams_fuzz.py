@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handlers import actions
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.clock import FixedClock
 from tests.support.fakes import teams_activities as acts
 from tests.support.fuzzing import FUZZ, any_json, hostile_text, total_rows

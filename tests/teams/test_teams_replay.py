@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from handlers.features import build_router
 from handlers.messenger import MessageRef, Recipient
 from handlers.nudges import DueItem, nudge_message
-from handlers.router import build_router
 from storage.clock import FixedClock
 from storage.models import Action, Evidence, Person, PlatformIdentity
 from tests.support.fakes import teams_activities as acts

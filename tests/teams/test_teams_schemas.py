@@ -13,7 +13,7 @@ from jsonschema import Draft4Validator, Draft6Validator
 
 from bot.teams import ids
 from bot.teams.package import manifest
-from handlers.router import build_router
+from handlers.features import build_router
 from storage.clock import FixedClock
 from tests.support.fakes.teams_activities import APP_ID
 from tests.support.teams_fixtures import TeamsRig, start_rig, teams_settings
@@ -45,7 +45,12 @@ def test_the_schemas_are_the_versions_nudgebot_declares() -> None:
 
 
 def test_the_app_manifest_validates(sqlite_url: str) -> None:
-    data = manifest(teams_settings(sqlite_url), version="1.0.0", website="https://example.org/nudgebot")
+    data = manifest(
+        teams_settings(sqlite_url),
+        version="1.0.0",
+        website="https://example.org/nudgebot",
+        commands=build_router().commands.values(),
+    )
     assert data["id"] == APP_ID
     assert problems(MANIFEST, data) == []
 
