@@ -48,11 +48,30 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         if after != before:
             log.info("database schema migrated from %s to %s", before or "empty", after)
 
-    async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Held until this transaction commits: a second replica waits here, then sees the new head.
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        await conn.run_sync(run)
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's batch mode rebuilds a table (adding a foreign key, dropping a column) by copying it
+            # and dropping the old one; with foreign keys enforced, that DROP deletes every row pointing at
+            # it, so upgrading through such a step would empty measures, evidence and the rest. The pragma
+            # only takes effect outside a transaction; the whole file is checked before commit instead.
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        try:
+            async with conn.begin():
+                if not sqlite:
+                    # Held until this transaction commits: a second replica waits, then sees the new head.
+                    lock = text("SELECT pg_advisory_xact_lock(:key)")
+                    await conn.execute(lock, {"key": MIGRATION_LOCK_KEY})
+                await conn.run_sync(run)
+                if sqlite:
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"migration left {len(broken)} row(s) with a dangling reference")
+        finally:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
 
 
 def refuse_newer_schema(connection: Connection, config: Config) -> str | None:
