@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -14,6 +15,9 @@ from bot.teams.cards import Card, card, escape, fallback_text, render_message, t
 from bot.teams.references import personal
 from handlers.context import Response
 from handlers.messages import Form, Message, Text
+
+# The characters of the message ids Teams hands out (digits, "1:…", "f:…"), nothing a URL path would mangle.
+ACTIVITY_ID = re.compile(r"[A-Za-z0-9:_.@|=-]{1,200}")
 
 
 def card_activity(content: Card, summary: str, *, activity_id: str | None = None) -> Activity:
@@ -65,7 +69,11 @@ async def deliver(
     when the asker is in a channel or group chat they go to the asker's personal chat (`private`),
     and the channel gets a one-line pointer.
     """
-    card_id = context.activity.reply_to_id
+    card_id: str | None = context.activity.reply_to_id
+    if card_id and not ACTIVITY_ID.fullmatch(card_id):
+        # Not an id Teams gives its messages (a garbled or forged replyToId): answer with a new message
+        # rather than ask the Bot Connector to change a path it cannot route.
+        card_id = None
     send = context.send_activity if personal(context) else private
     form = _form_to_show(response, submission)
     said_privately = False
